@@ -1,0 +1,89 @@
+import { createClient, type ApexClient } from '../../shared/client';
+import { AppError } from '../../shared/errors';
+import { createHandlers } from './api';
+import type { AssetLocator } from './assets/resolve-asset';
+import { ConfigStore } from './config/config-store';
+import { EventHub, type EventListener } from './events';
+import { openLibraryFolder, type LibraryPaths } from './library/layout';
+import { createLogger, type Logger } from './log';
+import { envCredentials, type CredentialSource } from './ports';
+import { createRouter, type Dispatch } from './router';
+import type { CoreServices } from './services';
+import { buildStatus } from './status';
+import { inProcessTransport } from './transports/in-process';
+
+export interface CoreOptions {
+  /** The library folder; created with its layout and default config when missing. */
+  library: string;
+  credentials?: CredentialSource;
+  log?: Logger;
+  /** Check every result against the contract (default: on unless NODE_ENV is production). */
+  validateOutput?: boolean;
+  /** Coalescing interval of pushed events. */
+  eventIntervalMs?: number;
+}
+
+/** The whole app without any window: what Electron, the CLI, browser mode and tests all drive. */
+export interface Core {
+  readonly library: LibraryPaths;
+  readonly log: Logger;
+  /** The router: every transport calls this and nothing else. */
+  readonly dispatch: Dispatch;
+  /** A typed client over the in-process transport: `await core.client.call('system.status')`. */
+  readonly client: ApexClient;
+  subscribe(listener: EventListener): () => void;
+  /** Finds the file behind an asset id, for `apex-asset://` and the browser-mode image routes. */
+  readonly assets: AssetLocator;
+  /** Folders asset files may live in: the library, plus folders indexed in place by import. */
+  assetRoots(): readonly string[];
+  close(): Promise<void>;
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const library = openLibraryFolder(options.library);
+  const log = options.log ?? createLogger({ dir: library.logs });
+  const config = new ConfigStore(library.config);
+  config.get(); // create or validate apex_config.json now: a bad file stops the start, with its JSON path
+
+  const startedAt = Date.now();
+  const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100 });
+  const credentials = options.credentials ?? envCredentials();
+  let closing = false;
+
+  const services: CoreServices = {
+    library,
+    config,
+    events,
+    credentials,
+    log,
+    status: () => buildStatus({ config: config.get(), library, credentials, startedAt, now: Date.now() }),
+  };
+
+  const dispatch = createRouter(createHandlers(services), {
+    log,
+    validateOutput: options.validateOutput ?? process.env.NODE_ENV !== 'production',
+    isClosing: () => closing,
+  });
+  const subscribe = (listener: EventListener) => events.subscribe(listener);
+  log.info('library opened', { library: library.root });
+
+  return {
+    library,
+    log,
+    dispatch,
+    client: createClient(inProcessTransport({ dispatch, subscribe }), { validate: true }),
+    subscribe,
+    // The asset index arrives with the generation pipeline; until then no id resolves.
+    assets: { locate: () => null },
+    assetRoots: () => [library.root],
+    async close() {
+      if (closing) return;
+      closing = true;
+      events.close();
+      log.info('library closed', { library: library.root });
+      if (!options.log) await log.close();
+    },
+  };
+}
+
+export { AppError };

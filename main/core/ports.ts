@@ -1,0 +1,26 @@
+import type { BackendId } from '../../shared/domain/config';
+
+/**
+ * Where API keys come from. The core only asks whether a key exists and reads it when it calls a backend;
+ * the OS keychain and environment variables implement this outside the handlers.
+ */
+export interface CredentialSource {
+  has(backend: BackendId): Promise<boolean>;
+}
+
+/** DESIGN §8: environment variables the CLI reads; they win over the keychain for that process. */
+export const CREDENTIAL_ENV_VARS: Record<Exclude<BackendId, 'demo'>, readonly string[]> = {
+  nano_banana: ['APEX_NANO_BANANA_API_KEY'],
+  imagen: ['APEX_IMAGEN_API_KEY', 'APEX_IMAGEN_CREDENTIALS'],
+  minimax: ['APEX_MINIMAX_API_KEY'],
+  sdxl: ['APEX_SDXL_AUTH'],
+};
+
+export function envCredentials(env: NodeJS.ProcessEnv = process.env): CredentialSource {
+  return {
+    has: (backend) => {
+      if (backend === 'demo') return Promise.resolve(true);
+      return Promise.resolve(CREDENTIAL_ENV_VARS[backend].some((name) => (env[name] ?? '') !== ''));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Config, ConfigPatch } from './domain/config';
+import { Status } from './domain/status';
+
+/**
+ * THE contract between the renderer (or CLI, or tests) and the core. Every method and event is declared
+ * once, with bounds on every string and array. JSON only: no Date, Buffer or class instances, so the
+ * WebSocket transport behaves exactly like Electron IPC. Image bytes never cross it (they are served by URL).
+ */
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+const NoInput = z.undefined();
+
+export const methods = {
+  'system.ping': method(
+    z.object({ echo: z.string().max(256).optional() }).optional(),
+    z.object({ pong: z.literal(true), echo: z.string().max(256).nullable(), time: z.number().int() }),
+  ),
+  'system.status': method(NoInput, Status),
+  'config.get': method(NoInput, Config),
+  'config.update': method(ConfigPatch, Config),
+} as const;
+
+export const events = {
+  'config.changed': Config,
+  'stats.changed': Status,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What callers pass (defaults optional). */
+export type CallInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What handlers receive (defaults applied). */
+export type HandlerInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodResult<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** Own-property check: never `name in methods`, which would accept `__proto__` and `toString`. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
