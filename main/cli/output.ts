@@ -15,14 +15,15 @@ export function createOutput(json: boolean): Output {
   return {
     json,
     result(value, human) {
-      process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+      // One line per document: long-running commands (serve) can be read line by line.
+      process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
     },
     info(message) {
       process.stderr.write(`${message}\n`);
     },
     error(error) {
       process.stderr.write(`apex-director: ${error.message}\n`);
-      if (json) process.stdout.write(`${JSON.stringify({ error: error.toWire() }, null, 2)}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ error: error.toWire() })}\n`);
     },
   };
 }

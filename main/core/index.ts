@@ -21,6 +21,11 @@ export interface CoreOptions {
   validateOutput?: boolean;
   /** Coalescing interval of pushed events. */
   eventIntervalMs?: number;
+  /**
+   * Path of a better-sqlite3 binding built for the running runtime. Electron passes its own (built by
+   * `npm start` into .electron-native/); plain Node leaves it unset and uses the one npm built.
+   */
+  sqliteNativeBinding?: string;
 }
 
 /** The whole app without any window: what Electron, the CLI, browser mode and tests all drive. */
