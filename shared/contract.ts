@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Config, ConfigPatch } from './domain/config';
+import { AssetsAdded, JobsChanged } from './domain/jobs';
 import { Status } from './domain/status';
 
 /**
@@ -27,6 +28,8 @@ export const methods = {
 export const events = {
   'config.changed': Config,
   'stats.changed': Status,
+  'jobs.changed': JobsChanged,
+  'assets.added': AssetsAdded,
 } as const;
 
 export type Methods = typeof methods;

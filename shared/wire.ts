@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type WireError } from './errors';
 
-/** Electron channel names: exactly two, both prefixed, used by main and preload alike. */
-export const RPC_CHANNEL = 'apex:rpc';
-export const EVENT_CHANNEL = 'apex:event';
+export { EVENT_CHANNEL, RPC_CHANNEL } from './channels';
 
 export const MAX_REQUEST_ID_LENGTH = 64;
 

@@ -81,6 +81,8 @@ export const OrchestratorConfig = z.strictObject({
   max_attempts: z.number().int().min(1).max(50),
   /** Seconds between automatic checkpoints (only when something changed). */
   checkpoint_interval: z.number().int().min(10).max(86_400),
+  /** Automatic checkpoints kept; older ones are deleted (manual ones are kept until deleted). */
+  checkpoint_keep: z.number().int().min(1).max(1_000),
   auto_retry: z.boolean(),
   /** What to do with paid jobs interrupted by a crash: run them again, or hold them for the artist. */
   recovery: z.enum(['requeue', 'hold']),
@@ -185,6 +187,7 @@ export function defaultConfig(): Config {
       max_concurrent_jobs: 5,
       max_attempts: 5,
       checkpoint_interval: 300,
+      checkpoint_keep: 10,
       auto_retry: true,
       recovery: 'requeue',
     },
