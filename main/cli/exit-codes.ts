@@ -23,3 +23,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.someFailed;
   }
 }
+
+/** Commands that finish with a code other than 0 (e.g. "some jobs failed") set it here. */
+export interface ExitHolder {
+  code: number;
+}

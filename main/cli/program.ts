@@ -1,10 +1,14 @@
 import { Command, CommanderError } from 'commander';
+import { registerCheckpoint } from './commands/checkpoint';
+import { registerLibrary } from './commands/library';
+import { registerQueueCommands } from './commands/queue';
+import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
-import { EXIT, exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor, type ExitHolder } from './exit-codes';
 import { createOutput, toAppError } from './output';
 
-export function buildProgram(): Command {
+export function buildProgram(exit: ExitHolder = { code: EXIT.ok }): Command {
   const program = new Command('apex-director')
     .description('APEX Director: batch image generation with cost estimates, a durable queue, fallbacks and a local library.')
     .version('0.1.0')
@@ -13,16 +17,21 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStatus(program);
+  registerRun(program, exit);
+  registerQueueCommands(program);
+  registerCheckpoint(program);
+  registerLibrary(program, exit);
   registerServe(program);
   return program;
 }
 
 /** Runs the CLI and returns the exit code of DESIGN §8 (0 ok, 1 some jobs failed, 2 bad input, 3 library unusable). */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const exit: ExitHolder = { code: EXIT.ok };
+  const program = buildProgram(exit);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    return EXIT.ok;
+    return exit.code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0; usage errors were already printed.

@@ -9,8 +9,9 @@ import { createLogger, type Logger } from './log';
 import { envCredentials, type CredentialSource } from './ports';
 import { createRouter, type Dispatch } from './router';
 import type { CoreServices } from './services';
-import { buildStatus } from './status';
 import { inProcessTransport } from './transports/in-process';
+import { Pipeline } from './pipeline';
+import type { BackendInterface } from './backends/types';
 
 export interface CoreOptions {
   /** The library folder; created with its layout and default config when missing. */
@@ -26,6 +27,8 @@ export interface CoreOptions {
    * `npm start` into .electron-native/); plain Node leaves it unset and uses the one npm built.
    */
   sqliteNativeBinding?: string;
+  /** Extra or replacement backend clients (tests and benchmarks plug loopback fakes in here). */
+  backends?: readonly BackendInterface[];
 }
 
 /** The whole app without any window: what Electron, the CLI, browser mode and tests all drive. */
@@ -37,6 +40,13 @@ export interface Core {
   /** A typed client over the in-process transport: `await core.client.call('system.status')`. */
   readonly client: ApexClient;
   subscribe(listener: EventListener): () => void;
+  /** The queue, orchestrator, asset index and checkpoints on the library database. */
+  readonly pipeline: Pipeline;
+  /**
+   * Work the queue in this process: takes the library's lease, recovers from the last session and starts
+   * dispatching. False when another process already works this library (it may still read and submit).
+   */
+  startOrchestrator(): Promise<boolean>;
   /** Finds the file behind an asset id, for `apex-asset://` and the browser-mode image routes. */
   readonly assets: AssetLocator;
   /** Folders asset files may live in: the library, plus folders indexed in place by import. */
@@ -54,6 +64,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100 });
   const credentials = options.credentials ?? envCredentials();
   let closing = false;
+  const pipeline = new Pipeline({
+    library,
+    config,
+    events,
+    credentials,
+    log,
+    nativeBinding: options.sqliteNativeBinding,
+    backends: options.backends ?? [],
+    startedAt,
+  });
 
   const services: CoreServices = {
     library,
@@ -61,7 +81,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     credentials,
     log,
-    status: () => buildStatus({ config: config.get(), library, credentials, startedAt, now: Date.now() }),
+    pipeline,
+    status: () => pipeline.status(),
   };
 
   const dispatch = createRouter(createHandlers(services), {
@@ -78,12 +99,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispatch,
     client: createClient(inProcessTransport({ dispatch, subscribe }), { validate: true }),
     subscribe,
-    // The asset index arrives with the generation pipeline; until then no id resolves.
-    assets: { locate: () => null },
+    pipeline,
+    startOrchestrator: () => pipeline.startOrchestrator(),
+    assets: pipeline.assets,
     assetRoots: () => [library.root],
     async close() {
       if (closing) return;
       closing = true;
+      await pipeline.close();
       events.close();
       log.info('library closed', { library: library.root });
       if (!options.log) await log.close();

@@ -6,6 +6,8 @@ import type { BackendId } from '../../shared/domain/config';
  */
 export interface CredentialSource {
   has(backend: BackendId): Promise<boolean>;
+  /** The secret itself, only when a backend is about to be called; never logged or sent to the renderer. */
+  get(backend: BackendId): Promise<string | null>;
 }
 
 /** DESIGN §8: environment variables the CLI reads; they win over the keychain for that process. */
@@ -17,10 +19,16 @@ export const CREDENTIAL_ENV_VARS: Record<Exclude<BackendId, 'demo'>, readonly st
 };
 
 export function envCredentials(env: NodeJS.ProcessEnv = process.env): CredentialSource {
+  const read = (backend: BackendId): string | null => {
+    if (backend === 'demo') return null;
+    for (const name of CREDENTIAL_ENV_VARS[backend]) {
+      const value = env[name] ?? '';
+      if (value !== '') return value;
+    }
+    return null;
+  };
   return {
-    has: (backend) => {
-      if (backend === 'demo') return Promise.resolve(true);
-      return Promise.resolve(CREDENTIAL_ENV_VARS[backend].some((name) => (env[name] ?? '') !== ''));
-    },
+    has: (backend) => Promise.resolve(backend === 'demo' || read(backend) !== null),
+    get: (backend) => Promise.resolve(read(backend)),
   };
 }

@@ -3,6 +3,7 @@ import type { ConfigStore } from './config/config-store';
 import type { EventHub } from './events';
 import type { LibraryPaths } from './library/layout';
 import type { Logger } from './log';
+import type { Pipeline } from './pipeline';
 import type { CredentialSource } from './ports';
 
 /** What handlers work with: the open library's parts, wired once by `createCore`. */
@@ -12,5 +13,6 @@ export interface CoreServices {
   events: EventHub;
   credentials: CredentialSource;
   log: Logger;
+  pipeline: Pipeline;
   status(): Promise<Status>;
 }

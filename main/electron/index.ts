@@ -60,6 +60,9 @@ async function start(): Promise<void> {
     return;
   }
   preferences.saveLastLibrary(core.library.root);
+  // The window's process works the queue (recovering what the last session left), unless another
+  // process, e.g. a CLI `run`, already holds this library's orchestrator lease.
+  if (!(await core.startOrchestrator())) core.log.warn('not working the queue', { reason: core.pipeline.queueState().reason });
 
   const ses = session.defaultSession;
   installPermissionHandlers(ses);

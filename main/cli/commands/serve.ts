@@ -26,6 +26,8 @@ export function registerServe(program: Command): void {
       await withCore(options, async ({ core, out }) => {
         const rendererDir = findRendererDir();
         if (!rendererDir) out.info('The renderer is not built yet: run `npm run build` (the page will say so too).');
+        // Browser mode is the app: it works the queue, unless another process already does.
+        if (!(await core.startOrchestrator())) out.info(`Not working the queue: ${core.pipeline.queueState().reason}.`);
         const server = await startWsServer(core, { port: options.port, rendererDir });
         out.result({ url: server.url, port: server.port, library: core.library.root }, () => `APEX Director (library ${core.library.root})\n${server.url}`);
         if (options.open && !(await openUrl(server.url))) out.info('Could not open a browser; open the URL above by hand.');

@@ -25,8 +25,19 @@ const status = {
   library: { path: '/lib', assets: 0, total_size_mb: 0 },
 };
 
+/** Methods a test does not exercise answer UNAVAILABLE; the ones below behave as each test needs. */
+const untouched = Object.fromEntries(
+  METHOD_NAMES.map((name) => [
+    name,
+    () => {
+      throw new AppError('UNAVAILABLE', 'not used in this test');
+    },
+  ]),
+) as unknown as Handlers;
+
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
+    ...untouched,
     'system.ping': (input) => ({ pong: true, echo: input?.echo ?? null, time: 1 }),
     'system.status': () => status,
     'config.get': () => {

@@ -71,6 +71,23 @@ const VALID_INPUTS: { [M in MethodName]: CallInput<M> } = {
   'system.status': undefined,
   'config.get': undefined,
   'config.update': { orchestrator: { max_attempts: 3 } },
+  'jobs.submit': { prompt: 'a lighthouse at dusk', backend: 'demo' },
+  'jobs.submitBatch': { jobs: [{ prompt: 'one' }, { prompt: 'two' }] },
+  'jobs.get': { id: 1 },
+  'jobs.list': { status: ['queued'], limit: 10 },
+  'jobs.cancel': { ids: [1] },
+  'jobs.retry': { failed: true },
+  'jobs.setPriority': { ids: [1], priority: 5 },
+  'jobs.runNext': { ids: [1] },
+  'jobs.release': { ids: [1] },
+  'queue.state': undefined,
+  'queue.pause': undefined,
+  'queue.resume': undefined,
+  'checkpoints.create': { name: 'before a big batch' },
+  'checkpoints.list': undefined,
+  'checkpoints.restore': { id: 1 },
+  'library.check': { repair: false },
+  'audit.list': { limit: 5 },
 };
 
 const newDir = useTempDirs();
@@ -92,6 +109,9 @@ function call(method: string, input: unknown, frame: unknown = APP_FRAME): Promi
 
 beforeEach(async () => {
   core = await createCore({ library: join(newDir(), 'library'), log: silentLogger });
+  // Job 1 and checkpoint 1 exist, so every method has something to act on.
+  await core.client.call('jobs.submit', { prompt: 'seed job', backend: 'demo' });
+  await core.client.call('checkpoints.create', { name: 'seed' });
   dispatch = vi.fn<Core['dispatch']>((request, ctx) => core.dispatch(request, ctx));
   fake.windows.length = 0;
   dispose = installIpcTransport({ dispatch, subscribe: (listener) => core.subscribe(listener), log: silentLogger });
