@@ -15,7 +15,7 @@ import { assetSink } from './library/asset-records';
 import type { LibraryPaths } from './library/layout';
 import { reconcileLibrary } from './library/reconcile';
 import type { Logger } from './log';
-import type { CredentialSource } from './ports';
+import { hasRequiredCredential, type CredentialSource } from './ports';
 import { AttemptLedger } from './queue/attempt-ledger';
 import { JobStore } from './queue/job-store';
 import { OrchestratorLease } from './queue/lease';
@@ -113,7 +113,7 @@ export class Pipeline {
   /** Re-reads which backends have keys and forgets "taken out" states (called after settings change). */
   async refreshCredentials(): Promise<void> {
     const ids = await Promise.all(
-      [...this.registry.keys()].map(async (id) => ((BACKEND_IDS as readonly string[]).includes(id) && (await this.options.credentials.has(id as BackendId)) ? id : null)),
+      [...this.registry.keys()].map(async (id) => ((BACKEND_IDS as readonly string[]).includes(id) && (await hasRequiredCredential(this.options.credentials, id as BackendId)) ? id : null)),
     );
     this.pool.setCredentialed(ids.filter((id): id is string => id !== null));
     this.pool.resetOut();

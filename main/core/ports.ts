@@ -32,3 +32,11 @@ export function envCredentials(env: NodeJS.ProcessEnv = process.env): Credential
     get: (backend) => Promise.resolve(read(backend)),
   };
 }
+
+/** Backends that work without any credential: the artist's own SDXL server (auth optional) and the demo. */
+export const CREDENTIAL_OPTIONAL: ReadonlySet<BackendId> = new Set(['sdxl', 'demo']);
+
+/** Whether a backend has what it needs to be called: a key, unless it needs none. */
+export async function hasRequiredCredential(source: CredentialSource, backend: BackendId): Promise<boolean> {
+  return CREDENTIAL_OPTIONAL.has(backend) || (await source.has(backend));
+}

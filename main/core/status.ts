@@ -1,10 +1,7 @@
 import { BACKEND_IDS, type BackendId, type Config } from '../../shared/domain/config';
 import type { BackendStatus, Status } from '../../shared/domain/status';
 import type { LibraryPaths } from './library/layout';
-import type { CredentialSource } from './ports';
-
-/** Backends that work without any credential: the artist's own SDXL server (auth optional) and the demo. */
-const NO_CREDENTIAL_NEEDED: ReadonlySet<BackendId> = new Set(['sdxl', 'demo']);
+import { hasRequiredCredential, type CredentialSource } from './ports';
 
 export interface StatusInputs {
   config: Config;
@@ -35,7 +32,7 @@ async function backendStatus(id: BackendId, inputs: StatusInputs): Promise<Backe
   const enabled = inputs.config.backends[id].enabled;
   let reason: string | null = null;
   if (!enabled) reason = 'disabled in settings';
-  else if (!NO_CREDENTIAL_NEEDED.has(id) && !(await inputs.credentials.has(id))) reason = 'no API key set (keychain or environment variable)';
+  else if (!(await hasRequiredCredential(inputs.credentials, id))) reason = 'no API key set (keychain or environment variable)';
   return {
     id,
     enabled,

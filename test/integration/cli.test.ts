@@ -64,6 +64,53 @@ describe('apex-director CLI', () => {
     expect(help.stdout).toContain('serve');
   });
 
+  it('run works a plain text batch through the demo backend and prints the JSON summary', () => {
+    const dir = tempDir();
+    const library = join(dir, 'library');
+    const file = join(dir, 'prompts.txt');
+    writeFileSync(file, '\uFEFF# my prompts\r\na red fox in snow\r\n\r\na lighthouse at dusk\nneon alley, rain\n');
+    const run = runCli(['run', file, '--library', library, '--backend', 'demo', '--project', 'Tests', '--json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ jobs: 3, succeeded: 3, failed: 0, canceled: 0, assets: 3, cost_usd: 0, failures: [] });
+    expect(typeof summary.duration_ms).toBe('number');
+    const jobs = JSON.parse(runCli(['jobs', '--library', library, '--json']).stdout) as { items: Array<{ prompt: string; status: string; project: string }> };
+    expect(jobs.items.map((j) => [j.prompt, j.status, j.project])).toEqual([
+      ['a red fox in snow', 'succeeded', 'Tests'],
+      ['a lighthouse at dusk', 'succeeded', 'Tests'],
+      ['neon alley, rain', 'succeeded', 'Tests'],
+    ]);
+  });
+
+  it('run refuses a missing or empty file with exit 2 and queues nothing', () => {
+    const dir = tempDir();
+    const library = join(dir, 'library');
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '# only a comment\n\n');
+    const missing = runCli(['run', join(dir, 'nope.txt'), '--library', library]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.txt: no such file');
+    const none = runCli(['run', empty, '--library', library]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('has no prompts');
+    expect(JSON.parse(runCli(['status', '--library', library, '--json']).stdout)).toMatchObject({ jobs: { queued: 0 } });
+  });
+
+  it('run --no-wait queues, pause/resume control the queue, cancel and retry act on ids', () => {
+    const dir = tempDir();
+    const library = join(dir, 'library');
+    const file = join(dir, 'p.txt');
+    writeFileSync(file, 'one\ntwo\n');
+    expect(runCli(['pause', '--library', library]).code).toBe(0);
+    const queued = JSON.parse(runCli(['run', file, '--no-wait', '--backend', 'demo', '--library', library, '--json']).stdout) as { job_ids: number[] };
+    expect(queued.job_ids).toHaveLength(2);
+    expect(JSON.parse(runCli(['cancel', String(queued.job_ids[0]), '--library', library, '--json']).stdout)).toEqual({ canceled: 1 });
+    expect(JSON.parse(runCli(['retry', String(queued.job_ids[0]), '--library', library, '--json']).stdout).job_ids).toHaveLength(1);
+    const resumed = runCli(['resume', '--library', library, '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ jobs: 2, succeeded: 2 });
+  });
+
   it('serve --port 0 prints the URL with its token and stops cleanly on SIGTERM', async () => {
     const library = join(tempDir(), 'library');
     const server = await startCli(['serve', '--library', library, '--port', '0', '--json']);

@@ -1,4 +1,5 @@
 import { copyFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Checkpoint } from '../../../shared/domain/checkpoints';
 import { AppError } from '../../../shared/errors';
@@ -60,7 +61,8 @@ export class CheckpointService {
   async create(name: string | null, reason: Checkpoint['reason']): Promise<Checkpoint> {
     const at = this.now();
     const counts = this.deps.jobs.counts();
-    const base = `${new Date(at).toISOString().replace(/[:.]/g, '-')}-${reason}`;
+    // Time first so the folder sorts by age; a random tail keeps two checkpoints of one millisecond apart.
+    const base = `${new Date(at).toISOString().replace(/[:.]/g, '-')}-${reason}-${randomBytes(3).toString('hex')}`;
     const temp = join(this.deps.dir, `.${base}.partial`);
     const file = join(this.deps.dir, `${base}.sqlite`);
     try {

@@ -98,7 +98,8 @@ export class JobStore {
               cost_usd, possibly_billed, latency_ms FROM attempts WHERE job_id = ? ORDER BY number`,
     );
     this.selectCandidates = db.prepare<[number, number], JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.status = 'queued' AND j.not_before <= ? ORDER BY j.priority DESC, j.id LIMIT ?`,
+      // INDEXED BY: without statistics SQLite would pick jobs_status and sort every queued job on each pass.
+      `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_dispatch WHERE j.status = 'queued' AND j.not_before <= ? ORDER BY j.priority DESC, j.id LIMIT ?`,
     );
     this.selectOutputs = db.prepare<[number], { asset_id: number }>('SELECT DISTINCT asset_id FROM job_outputs WHERE job_id = ? ORDER BY asset_id');
   }
@@ -219,7 +220,7 @@ export class JobStore {
 
   /** When the earliest delayed job becomes due, or null when none waits. */
   nextDueAt(now: number): number | null {
-    const row = this.db.prepare<[number], { at: number | null }>("SELECT MIN(not_before) AS at FROM jobs WHERE status = 'queued' AND not_before > ?").get(now);
+    const row = this.db.prepare<[number], { at: number | null }>("SELECT MIN(not_before) AS at FROM jobs INDEXED BY jobs_due WHERE status = 'queued' AND not_before > ?").get(now);
     return row?.at ?? null;
   }
 

@@ -49,6 +49,7 @@ export default {
         updated_at       INTEGER NOT NULL
       ) STRICT;
       CREATE INDEX jobs_dispatch ON jobs (priority DESC, id) WHERE status = 'queued';
+      CREATE INDEX jobs_due ON jobs (not_before) WHERE status = 'queued';
       CREATE INDEX jobs_status ON jobs (status, id);
       CREATE INDEX jobs_batch ON jobs (batch_id, id);
       CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
