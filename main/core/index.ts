@@ -4,6 +4,7 @@ import { createHandlers } from './api';
 import type { AssetLocator } from './assets/resolve-asset';
 import { ConfigStore } from './config/config-store';
 import { EventHub, type EventListener } from './events';
+import type { Status } from '../../shared/domain/status';
 import { openLibraryFolder, type LibraryPaths } from './library/layout';
 import { createLogger, type Logger } from './log';
 import { envCredentials, type CredentialSource } from './ports';
@@ -91,6 +92,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     isClosing: () => closing,
   });
   const subscribe = (listener: EventListener) => events.subscribe(listener);
+  const stopStats = publishStatsOnChange(events, () => pipeline.status(), log);
   log.info('library opened', { library: library.root });
 
   return {
@@ -106,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async close() {
       if (closing) return;
       closing = true;
+      stopStats();
       await pipeline.close();
       events.close();
       log.info('library closed', { library: library.root });
@@ -115,3 +118,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 }
 
 export { AppError };
+
+/** Job and asset changes move the status numbers: follow them with a (coalesced) `stats.changed`. */
+function publishStatsOnChange(events: EventHub, status: () => Promise<Status>, log: Logger): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = events.subscribe((message) => {
+    if (message.name !== 'jobs.changed' && message.name !== 'assets.added') return;
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      status()
+        .then((value) => events.emit('stats.changed', value))
+        .catch((error: unknown) => log.warn('status refresh failed', { error: String(error) }));
+    }, 250);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+}
