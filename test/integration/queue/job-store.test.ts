@@ -17,7 +17,7 @@ describe('job API', () => {
     const seen: number[] = [];
     let after: string | null = null;
     do {
-      const page = await core.client.call('jobs.list', { limit: 3, ...(after ? { after } : {}) });
+      const page: { items: Array<{ id: number }>; next: string | null } = await core.client.call('jobs.list', { limit: 3, ...(after ? { after } : {}) });
       seen.push(...page.items.map((j) => j.id));
       after = page.next;
     } while (after);
