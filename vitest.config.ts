@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Tests never read or write the artist's own API keys: cores opened with default credentials use a test
+    // keychain service (the keychain tests use their own unique ones on top).
+    env: { APEX_KEYCHAIN_SERVICE: 'apex-director-test' },
   },
 });

@@ -2,9 +2,21 @@ import { z } from 'zod';
 import { Config } from './domain/config';
 import { AssetsAdded, JobsChanged } from './domain/jobs';
 import { Status } from './domain/status';
+import { BackendsHealth } from './domain/backends';
+import { backendsMethods } from './methods/backends';
+import { keysMethods } from './methods/keys';
 import { checkpointsMethods } from './methods/checkpoints';
 import { jobsMethods } from './methods/jobs';
 import { systemMethods } from './methods/system';
+import { ImportProgress } from './domain/import';
+import { libraryImportMethods } from './methods/library-import';
+import { BudgetState } from './domain/estimate';
+import { budgetMethods } from './methods/budget';
+import { estimateMethods } from './methods/estimate';
+import { batchMethods } from './methods/batch';
+import { AssetsChanged } from './domain/assets';
+import { assetsMethods } from './methods/assets';
+import { organiseMethods } from './methods/organise';
 
 /**
  * THE contract between the renderer (or CLI, or tests) and the core. Every method and event is declared
@@ -16,6 +28,14 @@ export const methods = {
   ...systemMethods,
   ...jobsMethods,
   ...checkpointsMethods,
+  ...backendsMethods,
+  ...keysMethods,
+  ...libraryImportMethods,
+  ...estimateMethods,
+  ...batchMethods,
+  ...budgetMethods,
+  ...assetsMethods,
+  ...organiseMethods,
 } as const;
 
 
@@ -24,6 +44,10 @@ export const events = {
   'stats.changed': Status,
   'jobs.changed': JobsChanged,
   'assets.added': AssetsAdded,
+  'backends.changed': BackendsHealth,
+  'import.progress': ImportProgress,
+  'budget.changed': BudgetState,
+  'assets.changed': AssetsChanged,
 } as const;
 
 export type Methods = typeof methods;

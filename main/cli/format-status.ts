@@ -14,5 +14,6 @@ export function formatStatus(status: Status): string {
   for (const backend of status.backends.items) {
     lines.push(`  ${backend.id.padEnd(12)} ${backend.unavailable_reason === null ? `ready (${backend.state})` : backend.unavailable_reason}`);
   }
+  if (status.keychain && !status.keychain.available) lines.push(`Keychain     not available (${status.keychain.reason ?? 'unknown reason'}): keys set now last for this session only`);
   return lines.join('\n');
 }

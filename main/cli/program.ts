@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerAssets } from './commands/assets';
 import { registerCheckpoint } from './commands/checkpoint';
+import { registerExport } from './commands/export';
+import { registerImport } from './commands/import';
+import { registerKeys } from './commands/keys';
 import { registerLibrary } from './commands/library';
 import { registerQueueCommands } from './commands/queue';
+import { registerEstimate } from './commands/estimate';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
@@ -18,10 +23,15 @@ export function buildProgram(exit: ExitHolder = { code: EXIT.ok }): Command {
     .exitOverride();
   registerStatus(program);
   registerRun(program, exit);
+  registerEstimate(program, exit);
   registerQueueCommands(program);
   registerCheckpoint(program);
   registerLibrary(program, exit);
+  registerImport(program, exit);
+  registerAssets(program, exit);
+  registerExport(program, exit);
   registerServe(program);
+  registerKeys(program, exit);
   return program;
 }
 

@@ -5,9 +5,12 @@ import type { AssetLocator } from './assets/resolve-asset';
 import { ConfigStore } from './config/config-store';
 import { EventHub, type EventListener } from './events';
 import type { Status } from '../../shared/domain/status';
+import { mergeAssetsChanged } from './library/catalog';
 import { openLibraryFolder, type LibraryPaths } from './library/layout';
 import { createLogger, type Logger } from './log';
-import { envCredentials, type CredentialSource } from './ports';
+import type { CredentialSource } from './ports';
+import { createKeyStore } from './secrets/key-store';
+import type { BreakerSettings } from './backends/breaker';
 import { createRouter, type Dispatch } from './router';
 import type { CoreServices } from './services';
 import { inProcessTransport } from './transports/in-process';
@@ -17,7 +20,15 @@ import type { BackendInterface } from './backends/types';
 export interface CoreOptions {
   /** The library folder; created with its layout and default config when missing. */
   library: string;
+  /**
+   * Replaces the environment variables as the source that wins over the keychain (tests). When given, the
+   * OS keychain is off unless `keychainService` names one.
+   */
   credentials?: CredentialSource;
+  /** OS keychain service for API keys; null: none (keys last for the session). Default `$APEX_KEYCHAIN_SERVICE` or `apex-director`. */
+  keychainService?: string | null;
+  /** Circuit-breaker tuning (tests shorten cool-downs). */
+  breaker?: Partial<BreakerSettings>;
   log?: Logger;
   /** Check every result against the contract (default: on unless NODE_ENV is production). */
   validateOutput?: boolean;
@@ -62,8 +73,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   config.get(); // create or validate apex_config.json now: a bad file stops the start, with its JSON path
 
   const startedAt = Date.now();
-  const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100 });
-  const credentials = options.credentials ?? envCredentials();
+  const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100, mergers: { 'assets.changed': mergeAssetsChanged } });
+  // DESIGN §8: environment variables win over the OS keychain for this process.
+  const keys = createKeyStore({ credentials: options.credentials, keychainService: options.keychainService, log });
+  const credentials: CredentialSource = keys;
   let closing = false;
   const pipeline = new Pipeline({
     library,
@@ -74,16 +87,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     nativeBinding: options.sqliteNativeBinding,
     backends: options.backends ?? [],
     startedAt,
+    breaker: options.breaker,
   });
+  // Estimates stored with new jobs route with the keys there are (issue 7): read them before the first call.
+  await pipeline.estimator.refreshCredentials().catch((error: unknown) => log.warn('reading credentials for estimates failed', { error: String(error) }));
 
   const services: CoreServices = {
     library,
     config,
     events,
     credentials,
+    keys,
     log,
     pipeline,
-    status: () => pipeline.status(),
+    status: async () => ({ ...(await pipeline.status()), keychain: await keys.keychainState() }),
   };
 
   const dispatch = createRouter(createHandlers(services), {
@@ -104,7 +121,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pipeline,
     startOrchestrator: () => pipeline.startOrchestrator(),
     assets: pipeline.assets,
-    assetRoots: () => [library.root],
+    assetRoots: () => [library.root, ...pipeline.importRoots.paths()],
     async close() {
       if (closing) return;
       closing = true;

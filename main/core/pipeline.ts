@@ -1,10 +1,15 @@
 import { BACKEND_IDS, type BackendId } from '../../shared/domain/config';
 import type { QueueState } from '../../shared/domain/jobs';
 import type { Status } from '../../shared/domain/status';
-import { BackendPool } from './backends/pool';
+import type { BreakerSettings } from './backends/breaker';
+import { HEALTH_WINDOW_MS } from './backends/health';
+import { BackendManager, recentAttempts } from './backends/manager';
+import type { BackendPool } from './backends/pool';
 import { createDemoBackend } from './backends/demo';
+import { createBackends } from './backends/registry';
 import type { BackendInterface } from './backends/types';
 import { CheckpointService } from './checkpoints/checkpoint-service';
+import { createEstimates, type BudgetGate, type Estimator } from './estimator';
 import type { ConfigStore } from './config/config-store';
 import { closeDatabase, openDatabase, type Db } from './db/connection';
 import { migrate } from './db/migrations';
@@ -12,6 +17,9 @@ import type { EventHub } from './events';
 import { AssetFiles } from './library/asset-files';
 import { AssetIndex } from './library/asset-index';
 import { assetSink } from './library/asset-records';
+import { AssetCatalog } from './library/catalog';
+import { ImportRoots } from './library/import-roots';
+import { LibraryImporter } from './library/import-service';
 import type { LibraryPaths } from './library/layout';
 import { reconcileLibrary } from './library/reconcile';
 import type { Logger } from './log';
@@ -21,7 +29,7 @@ import { JobStore } from './queue/job-store';
 import { OrchestratorLease } from './queue/lease';
 import { Orchestrator } from './queue/orchestrator';
 import { interruptOpenAttempts, markCleanShutdown, recoverAtStart, type RecoveryReport } from './queue/recovery';
-import { buildStatus } from './status';
+import { availabilityPercent, buildStatus } from './status';
 
 export interface PipelineOptions {
   library: LibraryPaths;
@@ -33,6 +41,8 @@ export interface PipelineOptions {
   /** Extra or replacement backend clients (tests and benchmarks plug fakes in here). */
   backends?: readonly BackendInterface[];
   startedAt: number;
+  /** Circuit-breaker tuning (tests shorten the cool-downs); defaults in backends/breaker.ts. */
+  breaker?: Partial<BreakerSettings> | undefined;
 }
 
 /**
@@ -45,11 +55,24 @@ export class Pipeline {
   readonly jobs: JobStore;
   readonly assets: AssetIndex;
   readonly files: AssetFiles;
+  /** Search, organisation, duplicates, export and maintenance of the library (issue 5 part B). */
+  readonly catalog: AssetCatalog;
+  /** Folders indexed in place by import (served as asset roots) and the importer itself. */
+  readonly importRoots: ImportRoots;
+  readonly importer: LibraryImporter;
   readonly ledger: AttemptLedger;
   readonly pool: BackendPool;
+  /** Circuit breakers, health and local-server checks around the cascade (`pool` is its cascade). */
+  readonly backendManager: BackendManager;
+  private readonly stopFollowingConfig: () => void;
+  private closed = false;
+  private credentialsRead = false;
   readonly orchestrator: Orchestrator;
   readonly checkpoints: CheckpointService;
   readonly registry: Map<string, BackendInterface>;
+  /** Cost and time estimates, and the budget caps the cascade consults (issue 7). */
+  readonly estimator: Estimator;
+  readonly budget: BudgetGate;
   private readonly lease: OrchestratorLease;
   private orchestratorReason: string | null = 'not started in this process';
   lastRecovery: RecoveryReport | null = null;
@@ -60,10 +83,30 @@ export class Pipeline {
     this.jobs = new JobStore(this.db);
     this.assets = new AssetIndex(this.db, options.library.root);
     this.files = new AssetFiles(options.library);
+    this.catalog = new AssetCatalog({ db: this.db, library: options.library, files: this.files, assets: this.assets, log: options.log });
+    this.importRoots = new ImportRoots(this.db);
+    this.importer = new LibraryImporter({ db: this.db, library: options.library, assets: this.assets, roots: this.importRoots, events: options.events, log: options.log });
     this.ledger = new AttemptLedger(this.db, this.assets, this.jobs.audit);
     this.registry = new Map<string, BackendInterface>([['demo', createDemoBackend({ latencyMs: () => options.config.get().backends.demo.latency_ms })]]);
+    // The real clients read their settings at call time; clients passed in (tests, benchmarks) replace them by id.
+    for (const backend of createBackends(() => options.config.get())) this.registry.set(backend.id, backend);
     for (const backend of options.backends ?? []) this.registry.set(backend.id, backend);
-    this.pool = new BackendPool(this.registry, () => options.config.get());
+    this.backendManager = new BackendManager({
+      registry: this.registry,
+      config: () => options.config.get(),
+      events: options.events,
+      log: options.log,
+      credential: (id) => ((BACKEND_IDS as readonly string[]).includes(id) ? options.credentials.get(id as BackendId) : Promise.resolve(null)),
+      wake: () => this.orchestrator.wake(),
+      breaker: options.breaker,
+    });
+    this.pool = this.backendManager.pool;
+    this.backendManager.replay(recentAttempts(this.db, this.registry.keys(), Date.now() - HEALTH_WINDOW_MS));
+    // Settings apply without a restart: a change may fix what took a backend out, enable one, move a server.
+    this.stopFollowingConfig = options.events.subscribe((message) => {
+      if (message.name !== 'config.changed' || this.closed) return;
+      this.refreshCredentials().catch((error: unknown) => options.log.warn('applying settings failed', { error: String(error) }));
+    });
     this.lease = new OrchestratorLease(this.db);
     this.orchestrator = new Orchestrator({
       jobs: this.jobs,
@@ -79,6 +122,17 @@ export class Pipeline {
         set: (value) => this.setMeta('queue_paused', value ? '1' : '0'),
       },
     });
+    ({ budget: this.budget, estimator: this.estimator } = createEstimates({
+      db: this.db,
+      config: () => options.config.get(),
+      registry: this.registry,
+      credentials: options.credentials,
+      events: options.events,
+      jobs: this.jobs,
+      pool: this.pool,
+      paused: () => this.meta('queue_paused') === '1',
+      log: options.log,
+    }));
     this.checkpoints = new CheckpointService({
       db: this.db,
       dir: options.library.checkpoints,
@@ -117,7 +171,15 @@ export class Pipeline {
     );
     this.pool.setCredentialed(ids.filter((id): id is string => id !== null));
     this.pool.resetOut();
+    this.credentialsRead = true;
     this.orchestrator.wake();
+    await this.backendManager.checkLocalServers();
+    this.orchestrator.wake();
+  }
+
+  /** Which backends have keys, read once even in a process that never works the queue (the CLI's `status`). */
+  async backendsReady(): Promise<void> {
+    if (!this.credentialsRead) await this.refreshCredentials();
   }
 
   queueState(): QueueState {
@@ -132,6 +194,7 @@ export class Pipeline {
   }
 
   async status(): Promise<Status> {
+    await this.backendsReady();
     const base = await buildStatus({
       config: this.options.config.get(),
       library: this.options.library,
@@ -173,15 +236,23 @@ export class Pipeline {
         jobs_per_hour: perf?.done_last_hour ?? 0,
         average_cost_per_job: counts.succeeded === 0 ? 0 : (perf?.cost ?? 0) / counts.succeeded,
       },
-      backends: {
+      backends: withAvailability({
         ...base.backends,
         items: base.backends.items.map((item) => {
           const seen = perBackend.get(item.id);
           const ok = seen?.ok ?? 0;
           const failed = seen?.failed ?? 0;
-          return { ...item, jobs_succeeded: ok, jobs_failed: failed, success_rate: ok + failed === 0 ? null : ok / (ok + failed) };
+          const managed = this.backendManager.statusFields(item.id);
+          return {
+            ...item,
+            state: managed.state,
+            unavailable_reason: item.unavailable_reason ?? managed.unavailable_reason,
+            jobs_succeeded: ok,
+            jobs_failed: failed,
+            success_rate: ok + failed === 0 ? null : ok / (ok + failed),
+          };
         }),
-      },
+      }),
       library: { path: this.options.library.root, assets: library.assets, total_size_mb: Math.round((library.bytes / 1_048_576) * 100) / 100 },
     };
   }
@@ -204,6 +275,9 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.stopFollowingConfig();
+    this.backendManager.close();
     this.checkpoints.stopAutomatic();
     const wasOrchestrating = this.orchestrator.isRunning;
     await this.orchestrator.stop({ abort: true });
@@ -233,4 +307,9 @@ export class Pipeline {
   private setMeta(key: string, value: string): void {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
+}
+
+/** Availability counts what the backend manager knows too (an open circuit, a local server that did not answer). */
+function withAvailability(backends: Status['backends']): Status['backends'] {
+  return { ...backends, availability_percent: availabilityPercent(backends.items) };
 }

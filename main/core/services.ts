@@ -5,6 +5,7 @@ import type { LibraryPaths } from './library/layout';
 import type { Logger } from './log';
 import type { Pipeline } from './pipeline';
 import type { CredentialSource } from './ports';
+import type { KeyStore } from './secrets/key-store';
 
 /** What handlers work with: the open library's parts, wired once by `createCore`. */
 export interface CoreServices {
@@ -12,6 +13,8 @@ export interface CoreServices {
   config: ConfigStore;
   events: EventHub;
   credentials: CredentialSource;
+  /** API keys: environment variables over the OS keychain (set, delete, status; values never leave). */
+  keys: KeyStore;
   log: Logger;
   pipeline: Pipeline;
   status(): Promise<Status>;

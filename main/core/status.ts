@@ -14,18 +14,23 @@ export interface StatusInputs {
 /** Builds the DESIGN §8 status document. Job and asset counts join in as the queue and library land. */
 export async function buildStatus(inputs: StatusInputs): Promise<Status> {
   const items = await Promise.all(BACKEND_IDS.map((id) => backendStatus(id, inputs)));
-  const enabled = items.filter((item) => item.enabled);
-  const usable = enabled.filter((item) => item.unavailable_reason === null);
   return {
     orchestrator: { status: 'stopped', uptime_seconds: Math.max(0, (inputs.now - inputs.startedAt) / 1000) },
     jobs: { queued: 0, running: 0, active_jobs: 0, succeeded: 0, failed: 0, canceled: 0 },
     performance: { success_rate: null, jobs_per_hour: 0, average_cost_per_job: 0 },
     backends: {
-      availability_percent: enabled.length === 0 ? 0 : Math.round((usable.length / enabled.length) * 1000) / 10,
+      availability_percent: availabilityPercent(items),
       items,
     },
     library: { path: inputs.library.root, assets: 0, total_size_mb: 0 },
   };
+}
+
+/** Share of enabled backends the cascade could use right now. */
+export function availabilityPercent(items: readonly BackendStatus[]): number {
+  const enabled = items.filter((item) => item.enabled);
+  const usable = enabled.filter((item) => item.unavailable_reason === null);
+  return enabled.length === 0 ? 0 : Math.round((usable.length / enabled.length) * 1000) / 10;
 }
 
 async function backendStatus(id: BackendId, inputs: StatusInputs): Promise<BackendStatus> {

@@ -19,7 +19,8 @@ const commonBackendShape = {
   enabled: z.boolean(),
   /** Cascade order: lower is tried first. */
   priority: z.number().int().min(1).max(99),
-  cost_per_image: z.number().min(0).max(100),
+  /** USD per image; null (the default) uses the estimator's price table (main/core/estimator/prices.ts). */
+  cost_per_image: z.number().min(0).max(100).nullable(),
   quality_level: z.number().int().min(1).max(5),
   max_concurrency: z.number().int().min(1).max(64),
   /** null means no per-minute limit beyond max_concurrency. */
@@ -128,8 +129,8 @@ export function defaultConfig(): Config {
         // gemini-2.5-flash-image was shut down on 2026-10-02; this is its GA successor.
         model: 'gemini-3.1-flash-image',
         base_url: GOOGLE_API,
-        // $60 per 1M image-output tokens at 1K resolution (research/backends.md §1.6).
-        cost_per_image: 0.067,
+        // null: priced by the price table ($60 per 1M image-output tokens, by size tier; research/backends.md §1.6).
+        cost_per_image: null,
         quality_level: 4,
         max_concurrency: 4,
         requests_per_minute: 60,
@@ -143,7 +144,7 @@ export function defaultConfig(): Config {
         auth: 'api_key',
         vertex_project: null,
         vertex_location: 'us-central1',
-        cost_per_image: 0.04,
+        cost_per_image: null,
         quality_level: 4,
         max_concurrency: 2,
         requests_per_minute: 20,
@@ -154,8 +155,8 @@ export function defaultConfig(): Config {
         priority: 3,
         model: 'image-01',
         base_url: 'https://api.minimax.io',
-        // Official price unconfirmed; resellers list $0.01 per image (research/backends.md §3.5).
-        cost_per_image: 0.01,
+        // null: the price table (official price unconfirmed; resellers list $0.01 per image, research/backends.md §3.5).
+        cost_per_image: null,
         quality_level: 3,
         max_concurrency: 2,
         requests_per_minute: 10,
@@ -170,7 +171,7 @@ export function defaultConfig(): Config {
         sampler: 'DPM++ 2M',
         steps: 30,
         cfg_scale: 7,
-        cost_per_image: 0,
+        cost_per_image: null,
         quality_level: 3,
         max_concurrency: 1,
         requests_per_minute: null,

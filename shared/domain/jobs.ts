@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendId } from './config';
+import { Routing } from './backends';
 
 /** Explicit limits: every one is named here and enforced at the contract. */
 export const LIMITS = {
@@ -106,6 +107,8 @@ export const AttemptSummary = z.object({
   cost_usd: z.number(),
   possibly_billed: z.boolean(),
   latency_ms: z.number().int().nullable(),
+  /** Which backend the cascade chose and why it passed over the ones before it. */
+  routing: Routing.nullable(),
 });
 export type AttemptSummary = z.infer<typeof AttemptSummary>;
 

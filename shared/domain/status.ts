@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendId } from './config';
+import { KeychainState } from './backends';
 
 const Count = z.number().int().min(0);
 
@@ -43,5 +44,7 @@ export const Status = z.object({
     assets: Count,
     total_size_mb: z.number().min(0),
   }),
+  /** Whether API keys persist in the OS keychain (absent where the caller has no key store). */
+  keychain: KeychainState.optional(),
 });
 export type Status = z.infer<typeof Status>;

@@ -1,78 +1,63 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
-import { BackendId } from '../../../shared/domain/config';
-import type { BatchInput, JobInput } from '../../../shared/domain/jobs';
-import { AppError } from '../../../shared/errors';
-import { MAX_BATCH_FILE_BYTES, parsePlainTextBatch } from '../../core/batch/plain-text';
+import type { Command } from 'commander';
+import type { BatchPreview } from '../../../shared/domain/batch';
+import { IssueList } from '../../core/batch/issues';
+import { checkRunBudget } from '../../core/estimator/batch-files';
 import { withCore, type GlobalOptions } from '../context';
-import type { ExitHolder } from '../exit-codes';
+import { EXIT, type ExitHolder } from '../exit-codes';
 import { workQueue } from '../work-queue';
+import { addBatchFlags, batchInput, describeCounts, describeIssues, describeRouting, type BatchFlags } from './batch-options';
 
-interface RunOptions extends GlobalOptions {
-  backend?: BackendId;
-  project?: string;
-  priority?: number;
+interface RunOptions extends BatchFlags {
   wait: boolean;
   dryRun?: boolean;
+  allowOverBudget?: boolean;
 }
 
-function parseBackend(value: string): BackendId {
-  const parsed = BackendId.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError(`one of ${BackendId.options.join(', ')}`);
-  return parsed.data;
-}
+/** Warnings and skipped rows printed to stderr when a run queues (`run --dry-run --json` lists them all). */
+const ISSUES_SHOWN = 10;
 
-function parsePriority(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 5) throw new InvalidArgumentError('a priority is 1 (lowest) to 5 (most urgent)');
-  return n;
-}
-
-/** Reads every file first: a bad file anywhere means nothing is queued. */
-function readBatches(files: readonly string[], options: RunOptions): BatchInput[] {
-  return files.map((file) => {
-    const path = resolve(file);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat?.isFile()) throw new AppError('INVALID_INPUT', `${file}: no such file.`, { file });
-    if (stat.size > MAX_BATCH_FILE_BYTES) throw new AppError('INVALID_INPUT', `${file} is ${(stat.size / 1_048_576).toFixed(1)} MB; batch files may be at most ${MAX_BATCH_FILE_BYTES / 1_048_576} MB.`, { file });
-    const jobs: JobInput[] = parsePlainTextBatch(readFileSync(path, 'utf8'), file);
-    const defaults: BatchInput['defaults'] = {};
-    if (options.backend) defaults.backend = options.backend;
-    if (options.project) defaults.project = options.project;
-    if (options.priority) defaults.priority = options.priority;
-    return { name: basename(file), source_file: path, jobs, defaults };
-  });
+function describePreview(preview: BatchPreview): string {
+  const prompts = preview.prompts.map((p) => `  ${p.file}:${p.line}  ${p.prompt}${p.negative_prompt ? `  [negative: ${p.negative_prompt}]` : ''}`);
+  return [
+    ...describeCounts(preview),
+    ...(prompts.length > 0 ? ['First prompts:', ...prompts] : []),
+    ...describeRouting(preview),
+    ...describeIssues(preview),
+    preview.ok ? 'Nothing was queued (dry run).' : 'Nothing was queued: fix the errors above (or pass --skip-bad-rows).',
+  ].join('\n');
 }
 
 export function registerRun(program: Command, exit: ExitHolder): void {
-  program
-    .command('run')
-    .description('add batch files to the queue and work it until it is empty (Ctrl-C stops cleanly; `resume` carries on)')
-    .argument('<files...>', 'batch files: one prompt per line, # comments')
-    .option('--backend <id>', 'pin every job to one backend', parseBackend)
-    .option('--project <name>', 'project for the new images')
-    .option('--priority <n>', '1 (lowest) to 5 (most urgent); default 3', parsePriority)
+  addBatchFlags(
+    program
+      .command('run')
+      .description('add batch files to the queue and work it until it is empty (Ctrl-C stops cleanly; `resume` carries on)')
+      .argument('<files...>', 'batch files or folders: .txt (one prompt per line, or A1111 --flag lines), .csv, .tsv, .json, .jsonl'),
+  )
     .option('--no-wait', 'queue the jobs and return without working the queue')
-    .option('--dry-run', 'show what would be queued, queue nothing')
+    .option('--dry-run', 'show what would be queued (counts, first prompts, errors, routing), queue nothing')
+    .option('--allow-over-budget', 'queue even when the estimate passes a budget cap (paid backends still stop at the cap)')
     .action(async (files: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<RunOptions>();
-      const batches = readBatches(files, options);
+      const input = batchInput(files, options);
       await withCore(options, async ({ core, out }) => {
         if (options.dryRun) {
-          const preview = batches.map((b) => ({ file: b.source_file, jobs: b.jobs.length, first_prompts: b.jobs.slice(0, 5).map((j) => j.prompt) }));
-          const total = batches.reduce((n, b) => n + b.jobs.length, 0);
-          out.result({ jobs: total, files: preview }, () => preview.map((p) => `${p.file}: ${p.jobs} jobs\n${p.first_prompts.map((x) => `  • ${x}`).join('\n')}`).join('\n'));
+          const preview = await core.client.call('batch.preview', { ...input, preview_prompts: 10 });
+          out.result(preview, () => describePreview(preview));
+          if (!preview.ok) exit.code = EXIT.badInput;
           return;
         }
-        const ids: number[] = [];
-        for (const batch of batches) {
-          const { batch_id, job_ids } = await core.client.call('jobs.submitBatch', batch);
-          ids.push(...job_ids);
-          out.info(`Queued ${job_ids.length} jobs from ${batch.name} as batch ${batch_id}.`);
-        }
+        // Issue 7: with a budget cap set, a batch whose estimate would pass it is refused (exit 2) unless allowed.
+        await checkRunBudget(core, input, options.allowOverBudget === true, (message) => out.info(message));
+        // Everything is parsed, checked and expanded before anything is queued: a bad file means nothing is.
+        const submitted = await core.client.call('batch.submit', input);
+        for (const batch of submitted.batches) out.info(`Queued ${batch.jobs} jobs (${batch.images} images) from ${batch.name} as batch ${batch.batch_id}.`);
+        if (submitted.skipped_rows > 0) out.info(`Skipped ${submitted.skipped_rows} bad rows (--skip-bad-rows).`);
+        for (const issue of submitted.issues.slice(0, ISSUES_SHOWN)) out.info(`${issue.severity === 'error' ? 'skipped' : 'warning'}: ${IssueList.format(issue)}`);
+        if (submitted.issues.length > ISSUES_SHOWN) out.info(`…and ${submitted.issues.length - ISSUES_SHOWN} more (run --dry-run --json lists them)`);
+        const ids = submitted.batches.flatMap((b) => b.job_ids);
         if (!options.wait) {
-          out.result({ queued: ids.length, job_ids: ids }, () => `${ids.length} jobs queued; \`apex-director resume\` works the queue.`);
+          out.result({ queued: ids.length, job_ids: ids, batches: submitted.batches.map(({ job_ids: _ids, ...rest }) => rest), expansion: submitted.expansion }, () => `${ids.length} jobs queued; \`apex-director resume\` works the queue.`);
           return;
         }
         exit.code = await workQueue(core, out, ids);

@@ -1,9 +1,17 @@
 import type { Handlers } from '../router';
 import type { CoreServices } from '../services';
+import { assetsHandlers } from './assets.handlers';
+import { batchHandlers } from './batch.handlers';
+import { backendsHandlers } from './backends.handlers';
+import { budgetHandlers } from './budget.handlers';
 import { checkpointsHandlers } from './checkpoints.handlers';
 import { configHandlers } from './config.handlers';
+import { estimateHandlers } from './estimate.handlers';
+import { importHandlers } from './import.handlers';
 import { jobsHandlers } from './jobs.handlers';
+import { keysHandlers } from './keys.handlers';
 import { libraryHandlers } from './library.handlers';
+import { organiseHandlers } from './organise.handlers';
 import { queueHandlers } from './queue.handlers';
 import { systemHandlers } from './system.handlers';
 
@@ -16,9 +24,17 @@ export function createHandlers(services: CoreServices): Handlers {
     queue: queueHandlers(services),
     checkpoints: checkpointsHandlers(services),
     library: libraryHandlers(services),
+    backends: backendsHandlers(services),
+    keys: keysHandlers(services),
+    import: importHandlers(services),
+    estimate: estimateHandlers(services),
+    budget: budgetHandlers(services),
+    batch: batchHandlers(services),
+    assets: assetsHandlers(services),
+    organise: organiseHandlers(services),
   };
   assertNoOverlap(Object.values(parts));
-  return { ...parts.system, ...parts.config, ...parts.jobs, ...parts.queue, ...parts.checkpoints, ...parts.library } satisfies Handlers;
+  return { ...parts.system, ...parts.config, ...parts.jobs, ...parts.queue, ...parts.checkpoints, ...parts.library, ...parts.backends, ...parts.keys, ...parts.import, ...parts.estimate, ...parts.budget, ...parts.batch, ...parts.assets, ...parts.organise } satisfies Handlers;
 }
 
 /** Two domain files claiming the same method would silently shadow each other; refuse at start-up. */

@@ -18,9 +18,10 @@ export class RateLimiter {
     return this.starts.length < this.perMinute;
   }
 
+  /** Recorded even without a limit, so a limit set later (settings apply without restart) sees the last minute. */
   record(now: number): void {
-    if (this.perMinute === null) return;
     this.starts.push(now);
+    this.evict(now);
   }
 
   /** When the next call may start (now if it may already). */

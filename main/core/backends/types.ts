@@ -14,6 +14,8 @@ export interface GenerationRequest {
   aspect_ratio: string | null;
   steps: number | null;
   cfg_scale: number | null;
+  /** A1111-style sampler name from the job; null keeps the backend's configured one. */
+  sampler: string | null;
   /** Always set: the orchestrator draws one at submission when the artist gave none, so runs repeat. */
   seed: number;
   /** Images wanted from this call. */

@@ -1,43 +1,33 @@
-import { JobInput, LIMITS } from '../../../shared/domain/jobs';
-import { AppError } from '../../../shared/errors';
-
-/** Batch files larger than this are refused before reading them whole. */
-export const MAX_BATCH_FILE_BYTES = 20 * 1024 * 1024;
-
-export interface LineError {
-  file: string;
-  line: number;
-  field: string;
-  reason: string;
-}
+import { BATCH_LIMITS } from '../../../shared/domain/batch';
+import { isA1111Line, parseA1111Line } from './a1111-line';
+import type { FileIssues } from './issues';
+import type { ParsedRows, RawRow } from './raw-row';
+import { splitLines } from './text-input';
 
 /**
- * A plain text batch: one prompt per line, `#` starts a comment line, blank lines are skipped.
- * UTF-8 with or without BOM, LF or CRLF. Every bad line is reported with its number; nothing is returned
- * when any line is bad (the caller queues all or nothing).
+ * A `.txt` batch: one prompt per line, or an A1111 "prompts from file" line of `--flag value` pairs (the
+ * two may be mixed). A line starting with `#` is a comment; blank lines are skipped. The text arrives
+ * already decoded (BOM stripped); CRLF, LF and CR line ends all work.
  */
-export function parsePlainTextBatch(text: string, file: string): JobInput[] {
-  const jobs: JobInput[] = [];
-  const errors: LineError[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const parsed = JobInput.safeParse({ prompt: line });
-    if (parsed.success) jobs.push(parsed.data);
-    else errors.push({ file, line: index + 1, field: 'prompt', reason: line.length > LIMITS.promptChars ? `longer than ${LIMITS.promptChars} characters` : (parsed.error.issues[0]?.message ?? 'invalid') });
-  });
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    const listed = errors.slice(0, 10).map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`).join('\n');
-    throw new AppError('INVALID_INPUT', `${errors.length} bad line(s), nothing was queued:\n${listed}${errors.length > 10 ? `\n…and ${errors.length - 10} more` : ''}`, {
-      file: first.file,
-      line: first.line,
-      field: first.field,
-      errors: errors.length,
-    });
+export function parsePlainText(text: string, issues: FileIssues): ParsedRows {
+  const rows: RawRow[] = [];
+  let a1111 = false;
+  const lines = splitLines(text);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (rows.length >= BATCH_LIMITS.rowsPerFile) {
+      issues.whole({ line: index + 1, column: null }, null, `has more than ${BATCH_LIMITS.rowsPerFile.toLocaleString('en-US')} prompts; split it into several files`);
+      break;
+    }
+    const lineNo = index + 1;
+    if (isA1111Line(line)) {
+      a1111 = true;
+      const row = parseA1111Line(line, lineNo, issues);
+      if (row) rows.push(row);
+      continue;
+    }
+    rows.push({ at: { line: lineNo, column: null }, fields: [{ key: 'prompt', value: line, line: lineNo, column: 1 }] });
   }
-  if (jobs.length === 0) throw new AppError('INVALID_INPUT', `${file} has no prompts (blank lines and # comments are skipped).`, { file, line: null, field: 'prompt' });
-  if (jobs.length > LIMITS.jobsPerBatch) throw new AppError('INVALID_INPUT', `${file} has ${jobs.length} prompts; one batch takes at most ${LIMITS.jobsPerBatch}.`, { file, field: 'prompt' });
-  return jobs;
+  return { format: a1111 ? 'a1111' : 'txt', rows, defaults: null };
 }

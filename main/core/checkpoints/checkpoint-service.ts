@@ -13,7 +13,7 @@ import type { JobStore } from '../queue/job-store';
  * Tables a restore brings back, parents first. The audit log, estimator history and the checkpoint list
  * itself are facts about what happened and stay as they are.
  */
-const RESTORED_TABLES = ['batches', 'jobs', 'attempts', 'assets', 'job_outputs'] as const;
+const RESTORED_TABLES = ['batches', 'jobs', 'attempts', 'tags', 'projects', 'assets', 'job_outputs', 'asset_tags', 'asset_projects', 'saved_searches'] as const;
 
 interface CheckpointRow {
   id: number;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import { fileUnderJobOrganisation } from './job-organisation';
 import type { AssetKind, AssetLocation, AssetLocator } from '../assets/resolve-asset';
 
 /** Everything an `assets` row holds; built from a freshly stored file or from its sidecar. */
@@ -27,6 +28,14 @@ export interface AssetRecordInput {
   generation_ms: number | null;
   project: string | null;
   tags: string[];
+  /** Imports indexed in place: the import root `rel_path` is relative to (absent/null: the library). */
+  root_id?: number | null;
+  /** Imports indexed in place: the file's mtime (ms), to skip unchanged files on re-import. */
+  file_mtime?: number | null;
+  /** Imports: the tool whose metadata the file carried (a1111, comfyui...). */
+  generator?: string | null;
+  /** Imports: JSON object of every metadata text the file carried, verbatim. */
+  raw_metadata?: string | null;
 }
 
 /** The `assets` table: content-addressed rows (one per SHA-256) and the locator behind `apex-asset://`. */
@@ -41,21 +50,28 @@ export class AssetIndex implements AssetLocator {
   ) {
     this.insert = db.prepare(
       `INSERT INTO assets (sha256, rel_path, thumb_rel_path, mime, width, height, bytes, phash, source, job_id, attempt_id, batch_id,
-                           image_index, backend, model, prompt, negative_prompt, seed, params_json, cost_usd, generation_ms, project, tags_json, created_at)
+                           image_index, backend, model, prompt, negative_prompt, seed, params_json, cost_usd, generation_ms, project, tags_json, created_at,
+                           root_id, file_mtime, generator, raw_metadata)
        VALUES (@sha256, @rel_path, @thumb_rel_path, @mime, @width, @height, @bytes, @phash, @source, @job_id, @attempt_id, @batch_id,
-               @image_index, @backend, @model, @prompt, @negative_prompt, @seed, @params_json, @cost_usd, @generation_ms, @project, @tags_json, @created_at)
+               @image_index, @backend, @model, @prompt, @negative_prompt, @seed, @params_json, @cost_usd, @generation_ms, @project, @tags_json, @created_at,
+               @root_id, @file_mtime, @generator, @raw_metadata)
        ON CONFLICT (sha256) DO NOTHING`,
     );
     this.bySha = db.prepare<[string], { id: number }>('SELECT id FROM assets WHERE sha256 = ?');
-    this.byId = db.prepare<[number], { rel_path: string; thumb_rel_path: string | null; mime: string }>('SELECT rel_path, thumb_rel_path, mime FROM assets WHERE id = ?');
+    // In-place imports live under their import root; everything else (and every thumbnail) under the library.
+    this.byId = db.prepare<[number], { rel_path: string; thumb_rel_path: string | null; mime: string; root: string | null }>(
+      'SELECT a.rel_path, a.thumb_rel_path, a.mime, r.path AS root FROM assets a LEFT JOIN import_roots r ON r.id = a.root_id WHERE a.id = ?',
+    );
   }
 
   /** Inserts the row unless the same bytes are indexed already; returns the asset id either way. */
   upsert(record: AssetRecordInput): { id: number; created: boolean } {
-    const { params, tags, ...rest } = record;
-    const result = this.insert.run({ ...rest, params_json: params ? JSON.stringify(params) : null, tags_json: JSON.stringify(tags) });
+    const { params, tags, root_id = null, file_mtime = null, generator = null, raw_metadata = null, ...rest } = record;
+    const result = this.insert.run({ ...rest, params_json: params ? JSON.stringify(params) : null, tags_json: JSON.stringify(tags), root_id, file_mtime, generator, raw_metadata });
     const row = this.bySha.get(record.sha256);
     if (!row) throw new Error(`asset ${record.sha256} vanished during insert`);
+    // A new image lands in its job's project and tags (library organisation, issue 5 part B).
+    if (result.changes > 0) fileUnderJobOrganisation(this.db, row.id, record.project, record.tags, record.created_at);
     return { id: row.id, created: result.changes > 0 };
   }
 
@@ -91,7 +107,8 @@ export class AssetIndex implements AssetLocator {
     if (!/^\d{1,15}$/.test(id)) return null;
     const row = this.byId.get(Number(id));
     if (!row) return null;
-    if (kind === 'original' || kind === 'preview') return { root: this.libraryRoot, relPath: row.rel_path, mime: row.mime, immutable: true };
+    // A file indexed in place belongs to the artist and may be edited under the same id: never cache it forever.
+    if (kind === 'original' || kind === 'preview') return row.root ? { root: row.root, relPath: row.rel_path, mime: row.mime, immutable: false } : { root: this.libraryRoot, relPath: row.rel_path, mime: row.mime, immutable: true };
     if (!row.thumb_rel_path) return null;
     return { root: this.libraryRoot, relPath: row.thumb_rel_path, mime: 'image/webp', immutable: true };
   }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from '../db/connection';
 import type { AttemptLedger } from '../queue/attempt-ledger';
 import type { Logger } from '../log';
@@ -96,9 +97,16 @@ export async function reconcileLibrary(deps: ReconcileDeps, options: { repair: b
 
   // After a crash only the files written around the crash need attention; a full check also walks every row.
   if (options.checkRows === false) return report;
-  const rows = deps.db.prepare<[], { id: number; sha256: string; rel_path: string }>('SELECT id, sha256, rel_path FROM assets').all();
+  // Images indexed in place by import live under their import root, not the library.
+  const rows = deps.db
+    .prepare<[], { id: number; sha256: string; rel_path: string; root: string | null }>(
+      'SELECT a.id, a.sha256, a.rel_path, r.path AS root FROM assets a LEFT JOIN import_roots r ON r.id = a.root_id',
+    )
+    .all();
   for (const row of rows) {
-    if (!existsSync(deps.files.absolutePath(row.rel_path))) {
+    // A root that is gone as a whole is an unplugged drive or an unmounted share, not deleted images: leave its rows.
+    if (row.root !== null && !existsSync(row.root)) continue;
+    if (!existsSync(row.root !== null ? join(row.root, ...row.rel_path.split('/')) : deps.files.absolutePath(row.rel_path))) {
       report.missing_files += 1;
       if (options.repair) deps.db.prepare('DELETE FROM assets WHERE id = ?').run(row.id);
       continue;

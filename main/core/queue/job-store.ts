@@ -1,5 +1,6 @@
 import type { AttemptSummary, BatchInput, JobListInput, JobParams, JobStatus, JobSummary } from '../../../shared/domain/jobs';
 import { AppError } from '../../../shared/errors';
+import { Routing } from '../../../shared/domain/backends';
 import type { Db } from '../db/connection';
 import { AuditLog } from './audit';
 import { normalizeJob, type NormalizedJob } from './normalize-job';
@@ -44,6 +45,16 @@ interface AttemptRow {
   cost_usd: number;
   possibly_billed: number;
   latency_ms: number | null;
+  routing_json: string | null;
+}
+
+/** What a job stores about its estimate when queued (migration 0040); the estimator fills it in. */
+export interface QueuedEstimate {
+  cost_usd: number | null;
+  ms: number | null;
+  low_ms: number | null;
+  high_ms: number | null;
+  backend: string | null;
 }
 
 /** A queued job as the orchestrator sees it when choosing what to run next. */
@@ -75,38 +86,46 @@ const IN_CHUNK = 500;
  */
 export class JobStore {
   readonly audit: AuditLog;
+  /** Issue 7: the estimate each new job stores when queued (set by the pipeline's estimator; none in bare tests). */
+  estimateHook: ((jobs: readonly NormalizedJob[]) => readonly QueuedEstimate[]) | null = null;
   private readonly insertJob;
   private readonly insertBatch;
   private readonly selectJob;
   private readonly selectAttempts;
   private readonly selectCandidates;
   private readonly selectOutputs;
+  private readonly selectBlocked;
 
   constructor(readonly db: Db) {
     this.audit = new AuditLog(db);
     this.insertBatch = db.prepare<[string | null, string | null, string | null, string | null, string | null, number]>(
       'INSERT INTO batches (name, source_file, template, expansion_json, defaults_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.insertJob = db.prepare<[number | null, string, string | null, string, number, string | null, string, string | null, string, number | null, number, number, number]>(
+    this.insertJob = db.prepare<
+      [number | null, string, string | null, string, number, string | null, string, string | null, string, number | null, number, number, number, number | null, number | null, number | null, number | null, string | null]
+    >(
       `INSERT INTO jobs (batch_id, prompt, negative_prompt, params_json, priority, pinned_backend, constraints_json, project, tags_json,
-                         retried_from, created_at, updated_at, status, not_before)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+                         retried_from, created_at, updated_at, status, not_before,
+                         estimated_cost, estimated_ms, estimated_ms_low, estimated_ms_high, estimated_backend)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     );
     this.selectJob = db.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.id = ?`);
     this.selectAttempts = db.prepare<[number], AttemptRow>(
       `SELECT id, number, backend, model, started_at, ended_at, outcome, error_class, error_message, http_status, retry_after_ms,
-              cost_usd, possibly_billed, latency_ms FROM attempts WHERE job_id = ? ORDER BY number`,
+              cost_usd, possibly_billed, latency_ms, routing_json FROM attempts WHERE job_id = ? ORDER BY number`,
     );
     this.selectCandidates = db.prepare<[number, number], JobRow>(
       // INDEXED BY: without statistics SQLite would pick jobs_status and sort every queued job on each pass.
       `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_dispatch WHERE j.status = 'queued' AND j.not_before <= ? ORDER BY j.priority DESC, j.id LIMIT ?`,
     );
+    this.selectBlocked = db.prepare<[number], { backend: string }>("SELECT DISTINCT backend FROM attempts WHERE job_id = ? AND error_class = 'content_blocked'");
     this.selectOutputs = db.prepare<[number], { asset_id: number }>('SELECT DISTINCT asset_id FROM job_outputs WHERE job_id = ? ORDER BY asset_id');
   }
 
   /** Adds a batch (or a single job when `batch` is null) in one transaction; returns the new ids in order. */
   submit(input: BatchInput, options: { asBatch: boolean; now: number; random?: () => number }): { batch_id: number | null; job_ids: number[] } {
     const jobs = input.jobs.map((job) => normalizeJob(job, input.defaults ?? {}, options.random));
+    const estimates = this.estimateHook?.(jobs) ?? null;
     return this.db.transaction(() => {
       let batchId: number | null = null;
       if (options.asBatch) {
@@ -121,14 +140,14 @@ export class JobStore {
           ).lastInsertRowid,
         );
       }
-      const ids = jobs.map((job) => this.insertNormalized(job, batchId, null, options.now));
+      const ids = jobs.map((job, i) => this.insertNormalized(job, batchId, null, options.now, estimates?.[i] ?? null));
       if (batchId !== null) this.audit.record('batch.submitted', options.now, { batch_id: batchId }, { jobs: ids.length, first_id: ids[0], last_id: ids.at(-1) });
       else for (const id of ids) this.audit.record('job.submitted', options.now, { job_id: id });
       return { batch_id: batchId, job_ids: ids };
     })();
   }
 
-  private insertNormalized(job: NormalizedJob, batchId: number | null, retriedFrom: number | null, now: number): number {
+  private insertNormalized(job: NormalizedJob, batchId: number | null, retriedFrom: number | null, now: number, estimate: QueuedEstimate | null = null): number {
     return Number(
       this.insertJob.run(
         batchId,
@@ -144,6 +163,11 @@ export class JobStore {
         now,
         now,
         0,
+        estimate?.cost_usd ?? null,
+        estimate?.ms ?? null,
+        estimate?.low_ms ?? null,
+        estimate?.high_ms ?? null,
+        estimate?.backend ?? null,
       ).lastInsertRowid,
     );
   }
@@ -230,6 +254,11 @@ export class JobStore {
       counts[row.status] = row.n;
     }
     return counts;
+  }
+
+  /** Backends that refused this job's prompt for content (the cascade skips them when the job may fall back). */
+  backendsThatBlocked(jobId: number): string[] {
+    return this.selectBlocked.all(jobId).map((row) => row.backend);
   }
 
   withStatus(status: JobStatus): number[] {
@@ -376,8 +405,19 @@ export class JobStore {
   }
 }
 
-function toAttempt(row: AttemptRow): AttemptSummary {
-  return { ...row, possibly_billed: row.possibly_billed === 1 };
+function toAttempt({ routing_json, ...row }: AttemptRow): AttemptSummary {
+  return { ...row, possibly_billed: row.possibly_billed === 1, routing: parseRouting(routing_json) };
+}
+
+/** The routing stored with an attempt; null when absent or not in the expected shape (rows from older versions). */
+function parseRouting(json: string | null): Routing | null {
+  if (json === null) return null;
+  try {
+    const parsed = Routing.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseCursor(after: string | null, order: 'queue' | 'newest'): { priority: number; id: number } | null {

@@ -9,6 +9,8 @@ import type { Logger } from '../log';
 import type { AttemptLedger, GenerationRecordInput } from './attempt-ledger';
 import type { DispatchCandidate, JobStore } from './job-store';
 import { decideRetry } from './retry-policy';
+import { priceFor } from '../estimator/prices';
+import { redactError } from '../secrets/redact';
 
 /** Where finished images go: files written (image, thumbnail, sidecar) and the row to index returned. */
 export interface OutputSink {
@@ -211,8 +213,7 @@ export class Orchestrator {
 
   /** Backends that blocked this job's prompt: the cascade tries others when the job allows. */
   private refusedBy(jobId: number): Set<string> {
-    const detail = this.deps.jobs.get(jobId);
-    return new Set((detail?.attempts ?? []).filter((a) => a.error_class === 'content_blocked').map((a) => a.backend));
+    return new Set(this.deps.jobs.backendsThatBlocked(jobId));
   }
 
   private failUnroutable(job: DispatchCandidate, reason: string, now: number): void {
@@ -234,6 +235,7 @@ export class Orchestrator {
       aspect_ratio: job.params.aspect_ratio,
       steps: job.params.steps,
       cfg_scale: job.params.cfg_scale,
+      sampler: job.params.sampler,
       seed: job.params.seed,
       count: job.params.count,
       model,
@@ -266,15 +268,20 @@ export class Orchestrator {
     const started = this.clock();
     const signal = AbortSignal.any([flight.controller.signal, AbortSignal.timeout(choice.settings.timeout_ms)]);
     let result: GenerationResult;
+    let credential: string | null = null;
     try {
-      const credential = await this.deps.credential(backend.id);
+      credential = await this.deps.credential(backend.id);
       result = await backend.generate(request, { signal, credential });
       if (result.images.length === 0) throw new BackendError('no_image', `${backend.id} answered without an image.`);
     } catch (error) {
-      this.onFailure(job, attemptId, backend.id, backend.paid, error, flight, started, choice, request);
+      // Nothing a client or provider says may carry the key into the database, the logs or an event.
+      const failure = redactError(classify(error), credential);
+      this.reportCall(backend.id, flight, started, failure);
+      this.onFailure(job, attemptId, backend.id, backend.paid, failure, flight, started, choice, request);
       return;
     }
     const latency = this.clock() - started;
+    this.reportCall(backend.id, flight, started, null);
     if (flight.abortReason !== null) {
       // Canceled or stopping while the answer was on its way: keep nothing half-done, but keep the images
       // of a paid call (they were billed) by storing them below only when the job is still running.
@@ -284,7 +291,10 @@ export class Orchestrator {
         return;
       }
     }
-    const cost = result.provider_cost_usd ?? choice.settings.cost_per_image * result.images.length;
+    // What the provider says it billed, else the price table (or the artist's cost_per_image) for what came back.
+    const cost =
+      result.provider_cost_usd ??
+      priceFor(backend.id, request.model ?? result.model, { width: request.width, height: request.height, count: result.images.length }, this.deps.config(), { at: started }).usd_total;
     try {
       const records = await Promise.all(
         result.images.map((image, index) =>
@@ -370,11 +380,27 @@ export class Orchestrator {
       attemptId,
       job.id,
       { error_class: classified.errorClass, message, http_status: classified.httpStatus, retry_after_ms: classified.retryAfterMs, cost_usd: 0, latency_ms: latency },
-      decision.kind === 'retry' ? { kind: 'retry', not_before: decision.not_before, counts_attempt: decision.counts_attempt } : { kind: 'fail' },
+      decision.kind === 'retry' ? { kind: 'retry', not_before: this.retryTime(job, backendId, decision.not_before, now), counts_attempt: decision.counts_attempt } : { kind: 'fail' },
       this.generationRecord(backendId, choice.settings.model, request, latency, 0, false),
       now,
     );
     this.changed([job.id], job.batch_id);
+  }
+
+  /**
+   * The backoff spares a struggling backend. Once its circuit is open the breaker does that instead, and
+   * another backend can take the job at once: waiting out the backoff would only delay it.
+   */
+  private retryTime(job: DispatchCandidate, backendId: string, notBefore: number, now: number): number {
+    return job.pinned_backend === null && this.deps.pool.circuitOpen(backendId, now) ? now : notBefore;
+  }
+
+  /** Tells the backend manager how the call went, for its circuit breaker and health (not when we aborted it). */
+  private reportCall(backendId: string, flight: InFlight, started: number, failure: BackendError | null): void {
+    if (flight.abortReason !== null) return;
+    const now = this.clock();
+    const error = failure === null ? null : { errorClass: failure.errorClass, message: failure.providerMessage ?? failure.message };
+    this.deps.pool.report(backendId, { latencyMs: now - started, error }, now);
   }
 
   /** The backend side of DESIGN §4's actions: cool a rate-limited backend, take one out for auth/quota/model. */
@@ -390,7 +416,7 @@ export class Orchestrator {
         this.deps.pool.takeOut(backendId, 'refused the API key: set a valid one in Settings');
         break;
       case 'model_gone':
-        this.deps.pool.takeOut(backendId, `no longer offers its model: change backends.${backendId}.model in Settings`);
+        this.deps.pool.takeOut(backendId, `no longer offers its model: change backends.${backendId}.${backendId === 'sdxl' ? 'checkpoint' : 'model'} in Settings`);
         break;
       default:
         break;

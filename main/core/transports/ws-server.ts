@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { BATCH_LIMITS } from '../../../shared/domain/batch';
 import type { ServerFrame } from '../../../shared/wire';
 import { openResolvedAsset } from '../assets/serve-asset';
 import { isInside, parseAssetHttpPath, resolveAsset, type AssetLocator } from '../assets/resolve-asset';
@@ -43,7 +44,13 @@ export interface WsServer {
 }
 
 const COOKIE = 'apex_token';
-const MAX_FRAME_BYTES = 1024 * 1024;
+/** Room for the request envelope and the other fields of a batch call around the file contents. */
+const FRAME_ENVELOPE_BYTES = 1024 * 1024;
+/**
+ * Big enough for the largest batch call (`batch.preview`/`batch.submit` carry file contents): JSON escaping
+ * can double text (every `"`, `\\` and line break), so twice the contents plus the envelope.
+ */
+const MAX_FRAME_BYTES = 2 * BATCH_LIMITS.requestBytes + FRAME_ENVELOPE_BYTES;
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -9,6 +9,7 @@ const request: GenerationRequest = {
   width: 320,
   height: 192,
   aspect_ratio: null,
+  sampler: null,
   steps: null,
   cfg_scale: null,
   seed: 1234,

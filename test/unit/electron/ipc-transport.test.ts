@@ -87,7 +87,46 @@ const VALID_INPUTS: { [M in MethodName]: CallInput<M> } = {
   'checkpoints.list': undefined,
   'checkpoints.restore': { id: 1 },
   'library.check': { repair: false },
+  'library.import': { paths: ['/nonexistent/apex-import-test'] },
   'audit.list': { limit: 5 },
+  'batch.preview': { sources: [{ name: 'prompts.txt', text: 'a fox in {snow|rain}\n' }], defaults: { backend: 'demo' } },
+  'batch.submit': { sources: [{ name: 'prompts.txt', text: 'a fox in {snow|rain}\n' }], defaults: { backend: 'demo' } },
+  'backends.health': undefined,
+  // sdxl: a key for a backend that needs none cannot send a real call anywhere (the service is a test one).
+  'keys.set': { backend: 'sdxl', value: 'apex-test-user:apex-test-password' },
+  'keys.delete': { backend: 'sdxl' },
+  'keys.status': undefined,
+  'keys.test': { backend: 'sdxl' },
+  'estimate.job': { prompt: 'a lighthouse at dusk', params: { width: 1024, height: 1024 } },
+  'estimate.batch': { jobs: [{ prompt: 'one' }, { prompt: 'two', backend: 'demo' }], runs: 5 },
+  'estimate.accuracy': { last: 10 },
+  'estimate.prices': undefined,
+  'budget.spend': { days: 7 },
+  'assets.search': { filter: { text: 'sky', tags: ['sky'] }, sort: 'rating', limit: 10, count: true },
+  'assets.get': { id: 1 },
+  'assets.duplicates': { threshold: 4 },
+  // Nothing matches, so nothing is written (not even the folder).
+  'assets.export': { filter: { text: 'nothing-matches-this' }, to: '/nonexistent/apex-export-test', zip: true },
+  'assets.delete': { ids: [1] },
+  'assets.stats': undefined,
+  'library.cleanup': { dry_run: true },
+  'library.thumbnails': { mode: 'missing' },
+  'library.rebuild': undefined,
+  'assets.update': { ids: [1], rating: 4, favorite: true },
+  'tags.add': { ids: [1], tags: ['sea'] },
+  'tags.remove': { ids: [1], tags: ['sky'] },
+  'tags.list': { prefix: 's' },
+  'tags.rename': { from: 'sky', to: 'Blue sky' },
+  'tags.merge': { from: ['sky'], into: 'weather' },
+  'projects.list': undefined,
+  'projects.create': { name: 'Poster' },
+  'projects.rename': { id: 1, name: 'Picture book' },
+  'projects.delete': { id: 1 },
+  'projects.addAssets': { id: 1, ids: [1] },
+  'projects.removeAssets': { id: 1, ids: [1] },
+  'collections.list': undefined,
+  'collections.save': { name: 'Best skies', rule: { filter: { tags: ['sky'], rating_min: 4 } } },
+  'collections.delete': { id: 1 },
 };
 
 const newDir = useTempDirs();
@@ -112,6 +151,8 @@ beforeEach(async () => {
   // Job 1 and checkpoint 1 exist, so every method has something to act on.
   await core.client.call('jobs.submit', { prompt: 'seed job', backend: 'demo' });
   await core.client.call('checkpoints.create', { name: 'seed' });
+  // Asset 1 (a row without files) with tag "sky" in project 1 "Book", so every library method has something to act on.
+  core.pipeline.assets.upsert({ sha256: 'a'.repeat(64), rel_path: 'assets/images/aa/a.png', thumb_rel_path: null, mime: 'image/png', width: 8, height: 8, bytes: 1, phash: null, source: 'generated', created_at: 0, job_id: null, attempt_id: null, batch_id: null, image_index: null, backend: 'demo', model: null, prompt: 'a sky', negative_prompt: null, seed: 1, params: null, cost_usd: 0, generation_ms: null, project: 'Book', tags: ['sky'] });
   dispatch = vi.fn<Core['dispatch']>((request, ctx) => core.dispatch(request, ctx));
   fake.windows.length = 0;
   dispose = installIpcTransport({ dispatch, subscribe: (listener) => core.subscribe(listener), log: silentLogger });

@@ -1,6 +1,9 @@
 import { AppError } from '../../../../shared/errors';
 import type { Db } from '../connection';
 import m0010 from './0010-init';
+import m0020 from './0020-library';
+import m0030 from './0030-import';
+import m0040 from './0040-estimates';
 
 export interface Migration {
   readonly version: number;
@@ -9,7 +12,7 @@ export interface Migration {
 }
 
 /** Forward-only. Never edit a migration that has shipped: add the next one (steps of 10 leave room). */
-export const MIGRATIONS: readonly Migration[] = [m0010];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

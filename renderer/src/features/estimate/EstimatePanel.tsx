@@ -5,8 +5,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { EstimateIcon } from '../../components/icons';
 import { PanelHeader } from '../../components/PanelHeader';
-import { usd } from '../../lib/format';
-import { cascadeRows } from '../settings/cascade';
+import { cascadeRows, priceLabel } from '../settings/cascade';
 import type { PanelProps } from '../panel-props';
 
 export function EstimatePanel({ onNavigate }: PanelProps) {
@@ -43,7 +42,7 @@ export function EstimatePanel({ onNavigate }: PanelProps) {
                   <tr key={row.id}>
                     <td>{row.label}</td>
                     <td className="is-mono">{row.model}</td>
-                    <td className="is-numeric">{usd(row.costPerImage)}</td>
+                    <td className="is-numeric">{priceLabel(row)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -3,7 +3,7 @@ import { useConfigStore, useStatusStore } from '../../app/stores';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PanelHeader } from '../../components/PanelHeader';
 import { usd } from '../../lib/format';
-import { cascadeRows } from './cascade';
+import { cascadeRows, priceLabel } from './cascade';
 
 /** Read-only for now: the editor comes later. Shows what the core actually loaded, not a local copy. */
 export function SettingsPanel() {
@@ -51,7 +51,7 @@ export function SettingsPanel() {
                       <td>
                         <span className={row.enabled ? 'chip tone-ok' : 'chip tone-idle'}>{row.enabled ? 'Enabled' : 'Disabled'}</span>
                       </td>
-                      <td className="is-numeric">{usd(row.costPerImage)}</td>
+                      <td className="is-numeric">{priceLabel(row)}</td>
                       <td className="is-numeric">{row.maxConcurrency}</td>
                     </tr>
                   ))}

@@ -1,5 +1,5 @@
 import { BACKEND_IDS, type BackendId, type Config } from '../../../../shared/domain/config';
-import { BACKEND_LABELS } from '../../lib/format';
+import { BACKEND_LABELS, usd } from '../../lib/format';
 
 export interface CascadeRow {
   id: BackendId;
@@ -8,7 +8,8 @@ export interface CascadeRow {
   enabled: boolean;
   /** The model (or for SDXL the checkpoint and server flavour) the backend will be asked for. */
   model: string;
-  costPerImage: number;
+  /** The `cost_per_image` override; null: priced by the estimator's price table (`estimate.prices`). */
+  costPerImage: number | null;
   maxConcurrency: number;
 }
 
@@ -42,4 +43,9 @@ export function cascadeRows(config: Config): CascadeRow[] {
       maxConcurrency: backend.max_concurrency,
     };
   }).sort((a, b) => a.priority - b.priority);
+}
+
+/** What the price column shows: the artist's own price, or that the price table applies. */
+export function priceLabel(row: CascadeRow): string {
+  return row.costPerImage === null ? 'Price table' : usd(row.costPerImage);
 }
