@@ -1,10 +1,7 @@
-import { randomInt } from 'node:crypto';
 import { BATCH_LIMITS, type BatchPreviewInput, type BatchSubmitInput } from '../../../shared/domain/batch';
-import { MAX_SEED } from '../../../shared/domain/jobs';
 import { buildPreview, countImages, listIssues, toBatchInputs } from '../batch/batch-plan';
-import { prepareBatch, type PreparedBatch } from '../batch/prepare-batch';
+import { prepareBatch, prepareOptionsFrom, type PreparedBatch } from '../batch/prepare-batch';
 import { loadSources } from '../batch/sources';
-import { wildcardFolder } from '../batch/wildcards';
 import type { CallContext, Handlers } from '../router';
 import type { CoreServices } from '../services';
 
@@ -15,18 +12,7 @@ export function batchHandlers(services: CoreServices) {
   const prepare = (input: BatchPreviewInput | BatchSubmitInput, ctx: CallContext): PreparedBatch => {
     // Paths are the desktop app's and the CLI's: a browser page must not make the core read files by name.
     const sources = loadSources(input.sources, { allowPaths: ctx.transport !== 'websocket' });
-    return prepareBatch(sources, {
-      mode: input.mode ?? 'random',
-      // Drawn here and returned, so a submit with the previewed seed queues exactly the previewed prompts.
-      seed: input.seed ?? randomInt(0, MAX_SEED + 1),
-      variants: input.variants ?? 1,
-      maxJobs: input.max_jobs ?? BATCH_LIMITS.defaultMaxJobs,
-      skipBadRows: input.skip_bad_rows ?? false,
-      defaults: input.defaults ?? {},
-      wildcards: wildcardFolder(services.library.wildcards),
-      config: services.config.get(),
-      registry: pipeline.registry,
-    });
+    return prepareBatch(sources, prepareOptionsFrom(input, { wildcardsDir: services.library.wildcards, config: services.config.get(), registry: pipeline.registry }));
   };
 
   return {

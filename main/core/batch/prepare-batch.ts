@@ -1,7 +1,8 @@
+import { randomInt } from 'node:crypto';
 import { basename } from 'node:path';
-import type { BatchDefaults, BatchFormat, ExpansionMode, ExpansionSettings } from '../../../shared/domain/batch';
+import { BATCH_LIMITS, type BatchDefaults, type BatchFormat, type BatchPreviewInput, type BatchSubmitInput, type ExpansionMode, type ExpansionSettings } from '../../../shared/domain/batch';
 import type { BackendId, Config } from '../../../shared/domain/config';
-import { LIMITS, type JobInput } from '../../../shared/domain/jobs';
+import { LIMITS, MAX_SEED, type JobInput } from '../../../shared/domain/jobs';
 import { backendSettings } from '../backends/pool';
 import type { BackendInterface } from '../backends/types';
 import { normalizeJob } from '../queue/normalize-job';
@@ -14,7 +15,7 @@ import type { RawRow } from './raw-row';
 import { checkDefaults, checkFields, mergeDefaults, toJobFields, type CheckedRow, type RowField } from './row-fields';
 import { checkTemplate, countCombinations, drawPrompt, enumeratePrompts, type ExpandContext } from './template-expand';
 import { isDynamic, mayBeTemplate, parseTemplate, TemplateError, type TemplateNode } from './template-parse';
-import type { WildcardSource } from './wildcards';
+import { wildcardFolder, type WildcardSource } from './wildcards';
 
 /**
  * Parse → check → expand, for every file of one call, without touching the queue: what a preview shows
@@ -389,4 +390,26 @@ function routeRow(fields: Omit<JobInput, 'prompt'>, defaults: BatchDefaults, can
   if (problem) return fail(problem.field, problem.reason);
   if (candidates.length > 0) verdict.maxPromptChars = Math.max(...candidates.map((b) => b.capabilities.max_prompt_chars));
   return verdict;
+}
+
+/**
+ * The options of a preview, a submit or an estimate, from the call's input: one place for the defaults,
+ * so what an estimate or preview shows is what a submit with the same input (and seed) queues.
+ */
+export function prepareOptionsFrom(
+  input: BatchPreviewInput | BatchSubmitInput,
+  context: { wildcardsDir: string; config: Config; registry: ReadonlyMap<string, BackendInterface> },
+): PrepareOptions {
+  return {
+    mode: input.mode ?? 'random',
+    // Drawn here and returned with the preview, so a submit with the previewed seed queues exactly the previewed prompts.
+    seed: input.seed ?? randomInt(0, MAX_SEED + 1),
+    variants: input.variants ?? 1,
+    maxJobs: input.max_jobs ?? BATCH_LIMITS.defaultMaxJobs,
+    skipBadRows: input.skip_bad_rows ?? false,
+    defaults: input.defaults ?? {},
+    wildcards: wildcardFolder(context.wildcardsDir),
+    config: context.config,
+    registry: context.registry,
+  };
 }

@@ -1,12 +1,10 @@
-import { randomInt } from 'node:crypto';
-import { BATCH_LIMITS, type BatchSubmitInput } from '../../../shared/domain/batch';
+import type { BatchSubmitInput } from '../../../shared/domain/batch';
 import type { BatchEstimate } from '../../../shared/domain/estimate';
-import { LIMITS, MAX_SEED, type JobInput } from '../../../shared/domain/jobs';
+import { LIMITS, type JobInput } from '../../../shared/domain/jobs';
 import { AppError } from '../../../shared/errors';
 import { toBatchInputs } from '../batch/batch-plan';
-import { prepareBatch } from '../batch/prepare-batch';
+import { prepareBatch, prepareOptionsFrom } from '../batch/prepare-batch';
 import { loadSources } from '../batch/sources';
-import { wildcardFolder } from '../batch/wildcards';
 import type { Core } from '../index';
 import type { JobDefaults } from '../queue/normalize-job';
 import { usd } from './budget';
@@ -19,17 +17,10 @@ import { usd } from './budget';
  */
 export async function estimateBatchFiles(core: Core, input: BatchSubmitInput): Promise<BatchEstimate | null> {
   const config = await core.client.call('config.get');
-  const prepared = prepareBatch(loadSources(input.sources, { allowPaths: true }), {
-    mode: input.mode ?? 'random',
-    seed: input.seed ?? randomInt(0, MAX_SEED + 1),
-    variants: input.variants ?? 1,
-    maxJobs: input.max_jobs ?? BATCH_LIMITS.defaultMaxJobs,
-    skipBadRows: input.skip_bad_rows ?? false,
-    defaults: input.defaults ?? {},
-    wildcards: wildcardFolder(core.library.wildcards),
-    config,
-    registry: core.pipeline.registry,
-  });
+  const prepared = prepareBatch(
+    loadSources(input.sources, { allowPaths: true }),
+    prepareOptionsFrom(input, { wildcardsDir: core.library.wildcards, config, registry: core.pipeline.registry }),
+  );
   let batches: ReturnType<typeof toBatchInputs>;
   try {
     batches = toBatchInputs(prepared, input.skip_bad_rows ?? false);
