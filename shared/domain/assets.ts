@@ -41,6 +41,10 @@ export const LIBRARY_LIMITS = {
   /** Problems listed by maintenance and export reports (counts stay exact). */
   reportedProblems: 100,
   randomSeedMax: 2_147_483_647,
+  /** Characters of one embedded metadata text an asset detail carries (a ComfyUI workflow can run to MBs). */
+  embeddedTextChars: 200_000,
+  /** Embedded metadata texts listed per asset (PNG chunks, EXIF fields...). */
+  embeddedTexts: 50,
 } as const;
 
 const Id = z.number().int().positive();
@@ -179,6 +183,14 @@ export const AssetPage = z.object({
 });
 export type AssetPage = z.infer<typeof AssetPage>;
 
+/**
+ * One metadata text an imported file carried, verbatim: `source` says where it came from (`png:parameters`,
+ * `png:workflow`, `exif:UserComment`, `jpeg:comment`, `xmp`, `stealth`). `text` stops after
+ * `LIBRARY_LIMITS.embeddedTextChars`; `chars` is the full length, so a cut is visible.
+ */
+export const EmbeddedText = z.object({ source: z.string(), text: z.string(), chars: Count });
+export type EmbeddedText = z.infer<typeof EmbeddedText>;
+
 /** Everything known about one asset: metadata, organisation and provenance. */
 export const AssetDetail = AssetSummary.extend({
   mime: z.string(),
@@ -208,6 +220,10 @@ export const AssetDetail = AssetSummary.extend({
       cost_usd: z.number(),
     })
     .nullable(),
+  /** The tool whose metadata an imported file carried (a1111, comfyui, novelai...), null when none was recognised. */
+  generator: z.string().nullable(),
+  /** Every metadata text the file carried (imported files; empty for generated ones, whose provenance is above). */
+  embedded: z.array(EmbeddedText).max(LIBRARY_LIMITS.embeddedTexts),
 });
 export type AssetDetail = z.infer<typeof AssetDetail>;
 

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/domain/assets';
 import { AppError } from '../../../shared/errors';
 import type { Db } from '../db/connection';
+import { embeddedTexts } from './embedded-metadata';
 import { compileFilter, type SqlValue } from './search-filter';
 import { SEARCH_PLAN, planQuery, type QueryPlan, type SearchPlanSettings, type TextWindow } from './search-plan';
 import { MAX_BITS, bitsFor, idOf, keySql, shuffleFor } from './shuffle';
@@ -53,6 +54,8 @@ interface DetailRow extends SummaryRow {
   image_index: number | null;
   project: string | null;
   tags_json: string | null;
+  generator: string | null;
+  raw_metadata: string | null;
 }
 
 interface KeyRow {
@@ -353,7 +356,7 @@ export class AssetSearch {
     const row = this.statements
       .get<DetailRow>(
         `SELECT ${SUMMARY_COLUMNS}, a.phash, a.notes, a.params_json, a.cost_usd, a.generation_ms, a.job_id, a.attempt_id, a.batch_id,
-                a.image_index, a.project, a.tags_json FROM assets a WHERE a.id = ?`,
+                a.image_index, a.project, a.tags_json, a.generator, a.raw_metadata FROM assets a WHERE a.id = ?`,
       )
       .get(id);
     if (!row) throw new AppError('NOT_FOUND', `No asset ${id}.`, { asset_id: id });
@@ -382,6 +385,8 @@ export class AssetSearch {
       job_project: row.project,
       job_tags: parseStringArray(row.tags_json),
       attempt: attempt ?? null,
+      generator: row.generator,
+      embedded: embeddedTexts(row.raw_metadata),
     };
   }
 
