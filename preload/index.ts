@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { BRIDGE_GLOBAL, type ApexBridge } from '../shared/bridge';
 import { EVENT_CHANNEL, RPC_CHANNEL } from '../shared/channels';
 import type { EventMessage, RpcRequest } from '../shared/wire';
@@ -26,6 +26,9 @@ const bridge = {
     };
   },
   platform: process.platform,
+  // A dropped image's path, so the desktop app imports it where it is instead of sending its bytes.
+  // The page only ever passes DOM Files (DroppedFile is their shape as shared/ can name it).
+  pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) || null : null),
 } satisfies ApexBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

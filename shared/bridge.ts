@@ -9,6 +9,18 @@ export interface ApexBridge {
   request(req: RpcRequest): Promise<unknown>;
   onEvent(listener: (message: EventMessage) => void): () => void;
   readonly platform: string;
+  /**
+   * The path of a file the artist dropped or picked (Electron's `webUtils.getPathForFile`); null when it has
+   * none (a file made in the page). Optional: absent in browser mode, where pages never see paths.
+   * Typed structurally because shared/ has no DOM types: the renderer passes a DOM `File`.
+   */
+  pathForFile?(file: DroppedFile): string | null;
+}
+
+/** What shared/ can say about a DOM `File` without the DOM library. */
+export interface DroppedFile {
+  readonly name: string;
+  readonly size: number;
 }
 
 export const BRIDGE_GLOBAL = 'apexBridge';

@@ -20,6 +20,8 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (name: string, value: unknown) => fake.exposed.set(name, value) },
   ipcRenderer: fake.ipcRenderer,
+  // Electron's webUtils.getPathForFile: '' for a File that has no path on disk (one made in the page).
+  webUtils: { getPathForFile: (file: File) => (file.name === 'on-disk.png' ? '/home/artist/on-disk.png' : '') },
 }));
 
 await import('../../../preload/index');
@@ -35,10 +37,16 @@ function emit(message: unknown): void {
 beforeEach(() => vi.clearAllMocks());
 
 describe('preload bridge', () => {
-  it('exposes only apexBridge with request, onEvent and platform', () => {
+  it('exposes only apexBridge with request, onEvent, platform and pathForFile', () => {
     expect([...fake.exposed.keys()]).toEqual(['apexBridge']);
-    expect(Object.keys(bridge()).sort()).toEqual(['onEvent', 'platform', 'request']);
+    expect(Object.keys(bridge()).sort()).toEqual(['onEvent', 'pathForFile', 'platform', 'request']);
     expect(bridge().platform).toBe(process.platform);
+  });
+
+  it('gives a dropped file its path, and null for anything without one', () => {
+    expect(bridge().pathForFile?.(new File(['x'], 'on-disk.png'))).toBe('/home/artist/on-disk.png');
+    expect(bridge().pathForFile?.(new File(['x'], 'made-in-page.png'))).toBeNull();
+    expect(bridge().pathForFile?.({ name: 'not-a-file.png', size: 1 })).toBeNull();
   });
 
   it('sends requests on apex:rpc and returns the result', async () => {
