@@ -2,6 +2,7 @@ import type { Status } from '../../shared/domain/status';
 import type { ConfigStore } from './config/config-store';
 import type { EventHub } from './events';
 import type { LibraryPaths } from './library/layout';
+import type { LibraryHostPort } from './library/library-switch';
 import type { Logger } from './log';
 import type { Pipeline } from './pipeline';
 import type { CredentialSource } from './ports';
@@ -18,4 +19,6 @@ export interface CoreServices {
   log: Logger;
   pipeline: Pipeline;
   status(): Promise<Status>;
+  /** The process that can switch this app to another library; null when bound to this one (the CLI). */
+  host: LibraryHostPort | null;
 }

@@ -17,7 +17,9 @@ export type WindowState = z.infer<typeof WindowState>;
 
 const LibraryPath = z.string().min(1).max(4096);
 
-const KEYS = { window: 'window', lastLibrary: 'lastLibrary' } as const;
+const KEYS = { window: 'window', lastLibrary: 'lastLibrary', recentLibraries: 'recentLibraries' } as const;
+
+const RecentLibraries = z.array(z.object({ path: LibraryPath, opened_at: z.number().int().min(0) })).max(100);
 
 /** The slice of electron-store used here; a Map-backed fake satisfies it in tests. */
 export interface PreferenceStore {
@@ -43,6 +45,16 @@ export class Preferences {
 
   saveLastLibrary(path: string): void {
     if (LibraryPath.safeParse(path).success) this.store.set(KEYS.lastLibrary, path);
+  }
+
+  /** Libraries opened from Settings, newest first (the library host keeps the list short). */
+  recentLibraries(): { path: string; opened_at: number }[] {
+    return this.read(KEYS.recentLibraries, RecentLibraries) ?? [];
+  }
+
+  saveRecentLibraries(items: readonly { path: string; opened_at: number }[]): void {
+    const valid = RecentLibraries.safeParse(items);
+    if (valid.success) this.store.set(KEYS.recentLibraries, valid.data);
   }
 
   private read<T>(key: string, schema: z.ZodType<T>): T | null {

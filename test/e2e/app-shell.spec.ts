@@ -30,7 +30,7 @@ const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
 /** What must be on screen before a screenshot means something: data from the core, not a spinner. */
 async function waitForPanelContent(page: Page, panel: (typeof PANELS)[number]['id']): Promise<void> {
-  if (panel === 'settings') await expect(page.getByRole('table', { name: 'Backend cascade' })).toBeVisible();
+  if (panel === 'settings') await expect(page.getByRole('list', { name: /Backend cascade/ })).toBeVisible();
   if (panel === 'estimate') await expect(page.getByRole('table', { name: 'Price per image' })).toBeVisible();
   if (panel === 'health') await expect(page.getByRole('heading', { name: 'Backends', level: 2 })).toBeVisible();
 }

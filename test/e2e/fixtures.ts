@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumAvailable } from '../../playwright.config';
+import { createClient, type ApexClient } from '../../shared/client';
+import { connectNodeWsTransport } from '../helpers/node-ws-transport';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RENDERER_INDEX = join(ROOT, 'out/renderer/index.html');
@@ -94,10 +96,12 @@ export const test = base.extend<{ app: ServedApp }>({
 
     // realpath: on macOS the temp dir is behind a symlink, and the core reports the resolved path.
     const library = realpathSync(mkdtempSync(join(tmpdir(), 'apex-e2e-')));
+    // The server's own per-user files (the recent-libraries list) go here, not into the real home folder.
+    const configHome = mkdtempSync(join(tmpdir(), 'apex-e2e-config-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--library', library, '--port', '0', '--json'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', XDG_CONFIG_HOME: configHome },
     });
     try {
       const served = await readServeJson(child);
@@ -105,8 +109,16 @@ export const test = base.extend<{ app: ServedApp }>({
     } finally {
       await stop(child);
       rmSync(library, { recursive: true, force: true });
+      rmSync(configHome, { recursive: true, force: true });
     }
   },
 });
 
 export { expect };
+
+/** A second real client over the WebSocket API the page uses, to change the library as another window would. */
+export async function connectApi(app: ServedApp): Promise<{ client: ApexClient; close(): void }> {
+  const url = new URL(app.url);
+  const transport = await connectNodeWsTransport(`ws://127.0.0.1:${url.port}/rpc?token=${url.searchParams.get('token')}`);
+  return { client: createClient(transport, { validate: true }), close: () => transport.close() };
+}

@@ -8,13 +8,25 @@ export interface ConfigState {
   phase: 'loading' | 'ready' | 'error';
   error: ErrorInfo | null;
   load(): Promise<void>;
-  /** Loads once and follows `config.changed` (edits from the CLI or another window); returns the stop function. */
+  /**
+   * Loads once and follows `config.changed` (edits from the CLI or another window) and `library.changed`
+   * (the page reloads onto the new library); returns the stop function.
+   */
   start(): () => void;
 }
 
 export type ConfigStore = StoreApi<ConfigState>;
 
-export function createConfigStore(client: ApexClient): ConfigStore {
+/**
+ * After the app switched libraries (Settings → Library), every store of every window holds the old library's
+ * state: reloading the page is the one way to be sure nothing stale survives. Tests pass their own.
+ */
+function reloadPage(): void {
+  window.location.reload();
+}
+
+export function createConfigStore(client: ApexClient, options: { onLibraryChanged?: () => void } = {}): ConfigStore {
+  const onLibraryChanged = options.onLibraryChanged ?? reloadPage;
   return createStore<ConfigState>()((set) => {
     const load = async (): Promise<void> => {
       set({ phase: 'loading', error: null });
@@ -32,7 +44,12 @@ export function createConfigStore(client: ApexClient): ConfigStore {
       load,
       start() {
         void load();
-        return client.on('config.changed', (config) => set({ config, phase: 'ready', error: null }));
+        const stops = [
+          client.on('config.changed', (config) => set({ config, phase: 'ready', error: null })),
+          // The config store is the one store every window starts, so it also follows library switches.
+          client.on('library.changed', () => onLibraryChanged()),
+        ];
+        return () => stops.forEach((stop) => stop());
       },
     };
   });
