@@ -2,9 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createClient } from '../../shared/client';
-import { connectNodeWsTransport } from '../helpers/node-ws-transport';
-import { expect, requireChromium, test, type ServedApp } from './fixtures';
+import { connectApi, expect, requireChromium, test } from './fixtures';
 
 requireChromium();
 
@@ -21,12 +19,6 @@ function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** A second real client over the page's WebSocket API, to change the library as another window would. */
-async function apiClient(app: ServedApp) {
-  const url = new URL(app.url);
-  const transport = await connectNodeWsTransport(`ws://127.0.0.1:${url.port}/rpc?token=${url.searchParams.get('token')}`);
-  return { client: createClient(transport, { validate: true }), close: () => transport.close() };
-}
 
 /** How far below the grid viewport's top the tile of an asset sits, or null when it is not rendered. */
 function tileOffset(page: Page, id: string): Promise<number | null> {
@@ -228,7 +220,7 @@ test('the gallery imports a folder, searches, filters, multi-selects, tags, file
 
 test('new images arrive live without moving what is on screen', async ({ page, app }) => {
   const errors = collectPageErrors(page);
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   try {
     const imported = await api.client.call('library.import', { paths: [FIXTURES], copy: true });
     expect(imported.imported).toBe(48);

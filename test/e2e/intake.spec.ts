@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { JSHandle, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { createClient } from '../../shared/client';
-import { connectNodeWsTransport } from '../helpers/node-ws-transport';
-import { expect, requireChromium, test, type ServedApp } from './fixtures';
+import { dataTransfer, dragAndDrop } from './drop';
+import { connectApi, expect, requireChromium, test } from './fixtures';
 
 requireChromium();
 
@@ -20,11 +19,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
  * browser — all against the real core in browser mode.
  */
 
-async function apiClient(app: ServedApp) {
-  const url = new URL(app.url);
-  const transport = await connectNodeWsTransport(`ws://127.0.0.1:${url.port}/rpc?token=${url.searchParams.get('token')}`);
-  return { client: createClient(transport, { validate: true }), close: () => transport.close() };
-}
 
 function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -32,44 +26,12 @@ function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-interface DropFile {
-  name: string;
-  type: string;
-  text?: string;
-  base64?: string;
-}
-
-/** A DataTransfer made in the page, as the OS would hand one to a drop. */
-function dataTransfer(page: Page, files: DropFile[]): Promise<JSHandle<DataTransfer>> {
-  return page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) {
-      const part = f.base64 !== undefined ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : (f.text ?? '');
-      dt.items.add(new File([part], f.name, { type: f.type }));
-    }
-    return dt;
-  }, files);
-}
-
-/** Drag over the workspace (the overlay shows and says what will happen), then drop. */
-async function dragAndDrop(page: Page, files: DropFile[], expectedMessage: string): Promise<void> {
-  const dt = await dataTransfer(page, files);
-  const target = page.locator('main.workspace');
-  await target.dispatchEvent('dragenter', { dataTransfer: dt });
-  await target.dispatchEvent('dragover', { dataTransfer: dt });
-  const overlay = page.getByTestId('intake-overlay');
-  await expect(overlay).toBeVisible();
-  await expect(overlay).toHaveText(expectedMessage);
-  await target.dispatchEvent('drop', { dataTransfer: dt });
-  await expect(overlay).toBeHidden();
-}
-
 const previewDialog = (page: Page) => page.getByRole('dialog', { name: /to the queue/ });
 const totals = (page: Page, label: string) => previewDialog(page).locator('.intake-total', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 
 test('batch files dropped on the window: overlay, preview with counts and a located error, then queued', async ({ page, app }) => {
   const errors = collectPageErrors(page);
-  const { client, close } = await apiClient(app);
+  const { client, close } = await connectApi(app);
   try {
     await page.goto(app.url);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
@@ -126,7 +88,7 @@ test('batch files dropped on the window: overlay, preview with counts and a loca
 });
 
 test('the prompt bar queues one prompt with its options and shows the live estimate', async ({ page, app }) => {
-  const { client, close } = await apiClient(app);
+  const { client, close } = await connectApi(app);
   try {
     await page.goto(app.url);
     await page.keyboard.press('Control+K');
@@ -171,7 +133,7 @@ test('the prompt bar queues one prompt with its options and shows the live estim
 });
 
 test('a batch over the daily budget is queued only after "Queue anyway…" is confirmed', async ({ page, app }) => {
-  const { client, close } = await apiClient(app);
+  const { client, close } = await connectApi(app);
   try {
     // A paid price on the local SDXL backend (no server needed to estimate) and a tiny daily cap.
     await client.call('config.update', { backends: { sdxl: { cost_per_image: 0.5 } }, budget: { daily_usd: 0.01 } });
@@ -207,7 +169,7 @@ test('a batch over the daily budget is queued only after "Queue anyway…" is co
 });
 
 test('images dropped on the window are imported into the library from the browser', async ({ page, app }) => {
-  const { client, close } = await apiClient(app);
+  const { client, close } = await connectApi(app);
   try {
     const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 200, g: 60, b: 30 } } })
       .png()
