@@ -17,6 +17,10 @@ import { batchMethods } from './methods/batch';
 import { AssetsChanged } from './domain/assets';
 import { assetsMethods } from './methods/assets';
 import { organiseMethods } from './methods/organise';
+import { historyMethods } from './methods/history';
+import { LibraryChanged, libraryHostMethods } from './methods/library-host';
+import { uploadsMethods } from './methods/uploads';
+import { batchesMethods } from './methods/batches';
 
 /**
  * THE contract between the renderer (or CLI, or tests) and the core. Every method and event is declared
@@ -36,6 +40,10 @@ export const methods = {
   ...budgetMethods,
   ...assetsMethods,
   ...organiseMethods,
+  ...historyMethods,
+  ...libraryHostMethods,
+  ...uploadsMethods,
+  ...batchesMethods,
 } as const;
 
 
@@ -48,6 +56,7 @@ export const events = {
   'import.progress': ImportProgress,
   'budget.changed': BudgetState,
   'assets.changed': AssetsChanged,
+  'library.changed': LibraryChanged,
 } as const;
 
 export type Methods = typeof methods;

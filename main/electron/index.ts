@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import Store from 'electron-store';
-import { createCore, type Core } from '../core';
+import type { Core } from '../core';
+import { LibraryHost } from '../core/library-host';
 import { resolveLibraryLocation } from '../core/library/layout';
 import { libraryFlag } from './args';
 import { installIpcTransport } from './ipc-transport';
@@ -12,6 +13,7 @@ import { installProtocols, PRIVILEGED_SCHEMES } from './protocols';
 import { installNavigationGuards } from './security/navigation';
 import { installPermissionHandlers } from './security/permissions';
 import { createMainWindow } from './window';
+import { installQueueAttention } from './queue-attention';
 
 /**
  * The Electron shell: lifecycle only. Everything the app does lives in main/core behind `createCore`; this
@@ -49,25 +51,33 @@ async function start(): Promise<void> {
     fallback: preferences.lastLibrary() ?? join(app.getPath('userData'), 'library'),
   });
 
+  // A library host rather than a bare core: Settings can switch to another library. It is a Core itself,
+  // whose calls, events and asset lookups always reach the library open now.
   let core: Core;
   try {
-    core = await createCore({
+    core = await LibraryHost.open({
       library,
-      sqliteNativeBinding: sqliteNativeBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
+      core: { sqliteNativeBinding: sqliteNativeBinding({ isPackaged: app.isPackaged, appPath: app.getAppPath() }) },
+      recent: { read: () => preferences.recentLibraries(), write: (items) => preferences.saveRecentLibraries(items) },
+      chooseFolder: (purpose) => chooseLibraryFolder(purpose),
+      onOpened: async (opened) => {
+        preferences.saveLastLibrary(opened.library.root);
+        // The window's process works the queue (recovering what the last session left), unless another
+        // process, e.g. a CLI `run`, already holds this library's orchestrator lease.
+        if (!(await opened.startOrchestrator())) opened.log.warn('not working the queue', { reason: opened.pipeline.queueState().reason });
+      },
     });
   } catch (error) {
     fail(error);
     return;
   }
-  preferences.saveLastLibrary(core.library.root);
-  // The window's process works the queue (recovering what the last session left), unless another
-  // process, e.g. a CLI `run`, already holds this library's orchestrator lease.
-  if (!(await core.startOrchestrator())) core.log.warn('not working the queue', { reason: core.pipeline.queueState().reason });
 
   const ses = session.defaultSession;
   installPermissionHandlers(ses);
   installProtocols(ses, { rendererRoot: paths.renderer, source: core, log: core.log });
   const disposeIpc = installIpcTransport(core);
+  // Taskbar progress, a notification when a batch ends, and a question before quitting while jobs run.
+  const queueAttention = installQueueAttention({ client: core.client, window: () => mainWindow, log: (message, error) => core.log.warn(message, { error: String(error) }) });
 
   const openWindow = () => {
     mainWindow = createMainWindow({ preload: paths.preload, preferences });
@@ -91,6 +101,7 @@ async function start(): Promise<void> {
     // Hold the quit until the core has flushed events and closed its files, then quit for real.
     event.preventDefault();
     disposeIpc();
+    queueAttention.dispose();
     core
       .close()
       .catch((error: unknown) => console.error('closing the library failed:', error))
@@ -99,6 +110,18 @@ async function start(): Promise<void> {
         app.quit();
       });
   });
+}
+
+/** Settings' "Choose folder…": the native picker, on the focused window; null when cancelled. */
+async function chooseLibraryFolder(purpose: 'open' | 'create'): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = {
+    title: purpose === 'create' ? 'Choose a new or empty folder for the library' : 'Open a library folder',
+    buttonLabel: purpose === 'create' ? 'Create library here' : 'Open library',
+    properties: ['openDirectory', 'createDirectory'],
+  };
+  const owner = BrowserWindow.getFocusedWindow() ?? mainWindow;
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 /** A library that cannot open (CONFIG_INVALID, a read-only folder...) is told to the artist, then the app exits. */

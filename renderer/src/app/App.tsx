@@ -4,12 +4,14 @@ import { NavRail, type NavRailItem } from '../components/NavRail';
 import { EstimatePanel } from '../features/estimate/EstimatePanel';
 import { GalleryPanel } from '../features/gallery/GalleryPanel';
 import { HealthPanel } from '../features/health/HealthPanel';
+import { Intake } from '../features/intake/Intake';
 import { QueuePanel } from '../features/queue/QueuePanel';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { StatusBarContainer } from '../features/status/StatusBarContainer';
 import { backendsView } from '../features/status/status-view';
 import { PANELS, type PanelId } from './navigation';
 import { PANEL_ICONS } from './panel-icons';
+import { SidebarFooter } from './SidebarFooter';
 import { useStatusStore } from './stores';
 import { useActivePanel } from './use-active-panel';
 import { usePanelShortcuts } from './use-panel-shortcuts';
@@ -30,7 +32,7 @@ function ActivePanel({ panel, onNavigate }: { panel: PanelId; onNavigate: (panel
     case 'settings':
       return <SettingsPanel />;
     case 'health':
-      return <HealthPanel />;
+      return <HealthPanel onNavigate={onNavigate} />;
   }
 }
 
@@ -72,8 +74,11 @@ export function App() {
         <NavRail label="Panels" items={items} groups={GROUPS} activeId={panel} onSelect={selectPanel} />
       </aside>
       <main className="workspace" aria-labelledby="panel-title" data-panel={panel}>
+        <Intake onNavigate={selectPanel} />
         <ActivePanel panel={panel} onNavigate={selectPanel} />
       </main>
+      {/* After <main>: Tab goes rail → panel → footer; CSS places it at the foot of the sidebar. */}
+      <SidebarFooter />
       <StatusBarContainer />
     </div>
   );

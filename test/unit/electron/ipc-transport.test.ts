@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, methods, type CallInput, type MethodName } from '../../../shared/contract';
 import { EVENT_CHANNEL, RPC_CHANNEL, type RpcResult } from '../../../shared/wire';
-import { createCore, type Core } from '../../../main/core';
+import type { Core } from '../../../main/core';
+import { LibraryHost } from '../../../main/core/library-host';
 import { silentLogger } from '../../../main/core/log';
 import { useTempDirs } from '../../helpers/temp-library';
 
@@ -66,6 +70,10 @@ function invokeEvent(senderFrame: unknown) {
  * One valid input per contract method. Typed as a complete map, so a new method without an entry is a type
  * error in `tsc -p test`, and the first test below fails at run time as well.
  */
+/** Where `library.open` switches to (a fresh folder, removed after the file). */
+const OPEN_TARGET = join(tmpdir(), `apex-ipc-library-${randomUUID()}`);
+afterAll(() => rmSync(OPEN_TARGET, { recursive: true, force: true }));
+
 const VALID_INPUTS: { [M in MethodName]: CallInput<M> } = {
   'system.ping': { echo: 'x' },
   'system.status': undefined,
@@ -83,11 +91,18 @@ const VALID_INPUTS: { [M in MethodName]: CallInput<M> } = {
   'queue.state': undefined,
   'queue.pause': undefined,
   'queue.resume': undefined,
+  'batches.list': { limit: 5 },
+  'batches.jobIds': { batch_id: null },
+  'batches.jobRows': { ids: [1] },
   'checkpoints.create': { name: 'before a big batch' },
   'checkpoints.list': undefined,
   'checkpoints.restore': { id: 1 },
   'library.check': { repair: false },
+  'library.open': { path: OPEN_TARGET, create: true },
+  'library.recent': undefined,
+  'library.choose_folder': { purpose: 'open' },
   'library.import': { paths: ['/nonexistent/apex-import-test'] },
+  'library.importUpload': { files: [{ name: 'dot.png', data_base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }] },
   'audit.list': { limit: 5 },
   'batch.preview': { sources: [{ name: 'prompts.txt', text: 'a fox in {snow|rain}\n' }], defaults: { backend: 'demo' } },
   'batch.submit': { sources: [{ name: 'prompts.txt', text: 'a fox in {snow|rain}\n' }], defaults: { backend: 'demo' } },
@@ -102,6 +117,9 @@ const VALID_INPUTS: { [M in MethodName]: CallInput<M> } = {
   'estimate.accuracy': { last: 10 },
   'estimate.prices': undefined,
   'budget.spend': { days: 7 },
+  'budget.history': { days: 7 },
+  'backends.timeline': { hours: 1, buckets: 12 },
+  'estimate.files': { sources: [{ name: 'pasted.txt', text: 'a lighthouse' }] },
   'assets.search': { filter: { text: 'sky', tags: ['sky'] }, sort: 'rating', limit: 10, count: true },
   'assets.get': { id: 1 },
   'assets.duplicates': { threshold: 4 },
@@ -147,7 +165,8 @@ function call(method: string, input: unknown, frame: unknown = APP_FRAME): Promi
 }
 
 beforeEach(async () => {
-  core = await createCore({ library: join(newDir(), 'library'), log: silentLogger });
+  // The desktop app hands the transport a library host (a Core that can switch libraries); the picker answers "cancelled".
+  core = await LibraryHost.open({ library: join(newDir(), 'library'), core: { log: silentLogger }, chooseFolder: () => Promise.resolve(null) });
   // Job 1 and checkpoint 1 exist, so every method has something to act on.
   await core.client.call('jobs.submit', { prompt: 'seed job', backend: 'demo' });
   await core.client.call('checkpoints.create', { name: 'seed' });

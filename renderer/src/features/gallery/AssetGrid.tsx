@@ -300,12 +300,14 @@ interface TileProps {
 /** One thumbnail. Fixed box, lazy image decoded off the main thread: nothing moves when it arrives. */
 const Tile = memo(function Tile({ asset, index, column, selected, tabbable, size }: TileProps) {
   const stars = asset.rating > 0 ? `, ${asset.rating} of 5 stars` : '';
+  const format = asset.format === 'other' ? '' : asset.format.toUpperCase();
+  // The caption's visible text (the format) is part of the name, so speech input can say what it sees.
   return (
     <div
       role="gridcell"
       aria-selected={selected}
       aria-colindex={column}
-      aria-label={`${asset.label}${stars}${asset.favorite ? ', favourite' : ''}`}
+      aria-label={`${asset.label}${format ? `, ${format}` : ''}${stars}${asset.favorite ? ', favourite' : ''}`}
       title={asset.label}
       tabIndex={tabbable ? 0 : -1}
       data-index={index}
@@ -330,7 +332,7 @@ const Tile = memo(function Tile({ asset, index, column, selected, tabbable, size
       </div>
       <div className="gallery-tile-caption" aria-hidden="true">
         <span className="gallery-tile-stars">{STARS[asset.rating] ?? ''}</span>
-        <span className="gallery-tile-format">{asset.format === 'other' ? '' : asset.format.toUpperCase()}</span>
+        <span className="gallery-tile-format">{format}</span>
         {asset.favorite ? <span className="gallery-tile-favorite">♥</span> : null}
       </div>
     </div>
