@@ -5,10 +5,13 @@ import { benchIngest } from './library-ingest';
 import { benchLibrarySearch } from './library-search';
 import { benchEnqueue } from './queue-enqueue';
 import { benchEstimator } from './estimator';
+import { benchHealthHistory } from './health-history';
 import { benchRecovery } from './queue-recovery';
 import { benchSaturation } from './queue-saturation';
 import { benchScheduler } from './queue-scheduler';
 import { formatTable, type Bench, type BenchResult } from './report';
+import { benchUiGallery } from './ui-gallery';
+import { benchUiQueue } from './ui-queue';
 
 /**
  * `npm run bench`: measures each performance figure of the issue and prints it beside its target.
@@ -25,7 +28,10 @@ const BENCHES: ReadonlyArray<{ label: string; run: Bench }> = [
   { label: 'Recovery at start', run: benchRecovery },
   { label: 'Batch file: parse, check, expand', run: benchBatchParse },
   { label: 'Estimates: 10,000-job batch, stored per job', run: benchEstimator },
+  { label: 'Health timeline and spend history: 100,000 calls', run: benchHealthHistory },
   { label: 'Library search on 100,000 assets', run: benchLibrarySearch },
+  { label: 'Chromium: gallery on 100,000 assets', run: benchUiGallery },
+  { label: 'Chromium: queue of 10,000 jobs under 50 updates/s', run: benchUiQueue },
 ];
 
 function load(): string {
@@ -49,8 +55,13 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${load()}`);
   warnIfBusy();
 
+  // `npm run bench -- gallery queue` runs only the benches whose label contains one of the words.
+  const filters = process.argv.slice(2).map((word) => word.toLowerCase());
+  const selected = filters.length === 0 ? BENCHES : BENCHES.filter((bench) => filters.some((word) => bench.label.toLowerCase().includes(word)));
+  if (selected.length === 0) throw new Error(`no benchmark label contains ${filters.join(' or ')}; labels: ${BENCHES.map((b) => b.label).join('; ')}`);
+
   const results: BenchResult[] = [];
-  for (const bench of BENCHES) {
+  for (const bench of selected) {
     const benchStarted = performance.now();
     process.stdout.write(`running: ${bench.label} … `);
     try {
