@@ -6,16 +6,18 @@ import { ConfigStore } from './config/config-store';
 import { EventHub, type EventListener } from './events';
 import type { Status } from '../../shared/domain/status';
 import { mergeAssetsChanged } from './library/catalog';
+import { mergeJobsChanged } from './queue/batch-summaries';
 import { openLibraryFolder, type LibraryPaths } from './library/layout';
 import { createLogger, type Logger } from './log';
 import type { CredentialSource } from './ports';
-import { createKeyStore } from './secrets/key-store';
+import { createKeyStore, type KeyStore } from './secrets/key-store';
 import type { BreakerSettings } from './backends/breaker';
 import { createRouter, type Dispatch } from './router';
 import type { CoreServices } from './services';
 import { inProcessTransport } from './transports/in-process';
 import { Pipeline } from './pipeline';
 import type { BackendInterface } from './backends/types';
+import type { LibraryHostPort } from './library/library-switch';
 
 export interface CoreOptions {
   /** The library folder; created with its layout and default config when missing. */
@@ -41,6 +43,13 @@ export interface CoreOptions {
   sqliteNativeBinding?: string;
   /** Extra or replacement backend clients (tests and benchmarks plug loopback fakes in here). */
   backends?: readonly BackendInterface[];
+  /**
+   * A key store shared by every library a host opens, so keys kept for the session (no keychain) survive a
+   * library switch. Replaces `credentials` and `keychainService` when given.
+   */
+  keys?: KeyStore;
+  /** The library host that opened this core (desktop app, browser mode): serves `library.open` and `library.recent`. */
+  host?: LibraryHostPort;
 }
 
 /** The whole app without any window: what Electron, the CLI, browser mode and tests all drive. */
@@ -73,9 +82,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   config.get(); // create or validate apex_config.json now: a bad file stops the start, with its JSON path
 
   const startedAt = Date.now();
-  const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100, mergers: { 'assets.changed': mergeAssetsChanged } });
+  const events = new EventHub({ intervalMs: options.eventIntervalMs ?? 100, mergers: { 'assets.changed': mergeAssetsChanged, 'jobs.changed': mergeJobsChanged } });
   // DESIGN §8: environment variables win over the OS keychain for this process.
-  const keys = createKeyStore({ credentials: options.credentials, keychainService: options.keychainService, log });
+  const keys = options.keys ?? createKeyStore({ credentials: options.credentials, keychainService: options.keychainService, log });
   const credentials: CredentialSource = keys;
   let closing = false;
   const pipeline = new Pipeline({
@@ -101,6 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     log,
     pipeline,
     status: async () => ({ ...(await pipeline.status()), keychain: await keys.keychainState() }),
+    host: options.host ?? null,
   };
 
   const dispatch = createRouter(createHandlers(services), {

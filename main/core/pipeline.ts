@@ -1,5 +1,6 @@
 import { BACKEND_IDS, type BackendId } from '../../shared/domain/config';
 import type { QueueState } from '../../shared/domain/jobs';
+import type { Statement } from 'better-sqlite3';
 import type { Status } from '../../shared/domain/status';
 import type { BreakerSettings } from './backends/breaker';
 import { HEALTH_WINDOW_MS } from './backends/health';
@@ -300,8 +301,12 @@ export class Pipeline {
     };
   }
 
+  /** Prepared once: the orchestrator reads the pause flag on every dispatch pass. */
+  private metaStatement: Statement<[string], { value: string }> | null = null;
+
   private meta(key: string): string | null {
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+    this.metaStatement ??= this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+    return this.metaStatement.get(key)?.value ?? null;
   }
 
   private setMeta(key: string, value: string): void {

@@ -6,6 +6,7 @@ import { AssetFiles } from '../../main/core/library/asset-files';
 import { AssetIndex } from '../../main/core/library/asset-index';
 import { assetSink } from '../../main/core/library/asset-records';
 import { openLibraryFolder } from '../../main/core/library/layout';
+import { CommitGroup } from '../../main/core/queue/commit-group';
 import type { OutputProvenance } from '../../main/core/queue/orchestrator';
 import { elapsedMs, formatNumber, mapConcurrent, withTempDir, type BenchResult } from './report';
 
@@ -80,7 +81,11 @@ async function bareThumbnails(images: readonly Buffer[]): Promise<number> {
   return images.length / (elapsedMs(started) / 1000);
 }
 
-/** What the orchestrator does with each image: the asset sink (files) and the row (AssetIndex.upsert). */
+/**
+ * What the orchestrator does with each image: the asset sink (files) and the row (AssetIndex.upsert),
+ * committed as the orchestrator commits it — in a group with the other rows that are ready in the same
+ * turn of the event loop, their search rows written together (queue/commit-group.ts).
+ */
 async function ingest(dir: string, images: readonly Buffer[], round: number): Promise<number> {
   const paths = openLibraryFolder(join(dir, `library-${round}`));
   const db = openDatabase(paths.database);
@@ -89,10 +94,11 @@ async function ingest(dir: string, images: readonly Buffer[], round: number): Pr
     // Rows without job/attempt links: this library has no jobs (foreign keys are on).
     const assets = new AssetIndex(db, paths.root);
     const sink = assetSink(new AssetFiles(paths));
+    const commits = new CommitGroup(db, (work) => assets.indexTogether(work));
     const started = performance.now();
     await mapConcurrent(images, CONCURRENCY, async (png, i) => {
       const record = await sink.store({ bytes: png, mime: 'image/png' }, provenance(i, round));
-      assets.upsert({ ...record, job_id: null, attempt_id: null });
+      await commits.run(() => assets.upsert({ ...record, job_id: null, attempt_id: null }));
     });
     const rate = images.length / (elapsedMs(started) / 1000);
     const stored = assets.stats().assets;

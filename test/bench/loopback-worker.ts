@@ -1,14 +1,20 @@
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startLoopbackImageServer } from '../fakes/loopback-image-server';
 
 /**
- * The loopback image server of test/fakes, run on a worker thread. A real image service runs on another
- * machine: its own work (making a PNG per call, JSON encoding) must not compete with the core for the
- * main event loop, or the benchmark would measure the fake instead of the core.
+ * The loopback image server of test/fakes, run in a child process, as a remote service would be. Its own
+ * work (making a PNG per call with sharp, JSON encoding) must not compete with the core for the main
+ * event loop — nor for the core's libuv thread pool, which a worker thread shares with its process: there
+ * the fake's PNG rendering queued behind (and delayed) the core's own file writes and thumbnails, and every
+ * call's latency grew with the core's load, so the benchmark measured the fake as much as the core.
  */
 
-type ToWorker = { type: 'close' };
-type FromWorker = { type: 'ready'; url: string } | { type: 'closed'; calls: number[] };
+type ToChild = { type: 'close' };
+type FromChild = { type: 'ready'; url: string } | { type: 'closed'; calls: number[] };
+
+/** Set in the child's environment: the file then runs the server instead of being imported. */
+const CHILD_FLAG = 'APEX_BENCH_LOOPBACK_CHILD';
 
 export interface WorkerImageServer {
   readonly url: string;
@@ -17,42 +23,48 @@ export interface WorkerImageServer {
 }
 
 export async function startLoopbackServerWorker(latencyMs: number): Promise<WorkerImageServer> {
-  // Workers do not inherit tsx's loader: a small bootstrap registers it, then imports this file as the worker.
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { latencyMs } });
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, [CHILD_FLAG]: String(latencyMs) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = () =>
-    new Promise<FromWorker>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      worker.once('error', onError);
-      worker.once('message', (message: FromWorker) => {
-        worker.off('error', onError);
+    new Promise<FromChild>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`loopback server process exited (code ${code}) before answering`));
+      child.once('exit', onExit);
+      child.once('message', (message: FromChild) => {
+        child.off('exit', onExit);
         resolve(message);
       });
     });
   const ready = await next();
-  if (ready.type !== 'ready') throw new Error('loopback worker did not start');
+  if (ready.type !== 'ready') throw new Error('loopback server process did not start');
   return {
     url: ready.url,
     async close() {
       const closed = next();
-      worker.postMessage({ type: 'close' } satisfies ToWorker);
+      child.send({ type: 'close' } satisfies ToChild);
       const message = await closed;
-      await worker.terminate();
-      if (message.type !== 'closed') throw new Error('loopback worker did not close');
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      if (message.type !== 'closed') throw new Error('loopback server process did not close');
       return message.calls;
     },
   };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  const { latencyMs } = workerData as { latencyMs: number };
-  const server = await startLoopbackImageServer({ latencyMs });
-  port.on('message', (message: ToWorker) => {
+const latency = process.env[CHILD_FLAG];
+if (latency !== undefined && process.send) {
+  const server = await startLoopbackImageServer({ latencyMs: Number(latency) });
+  process.on('message', (message: ToChild) => {
     if (message.type !== 'close') return;
     void server.close().then(() => {
-      port.postMessage({ type: 'closed', calls: server.calls.map((c) => c.startedAt) } satisfies FromWorker);
+      process.send!({ type: 'closed', calls: server.calls.map((c) => c.startedAt) } satisfies FromChild, () => process.exit(0));
     });
   });
-  port.postMessage({ type: 'ready', url: server.url } satisfies FromWorker);
+  // The benchmark went away without closing us (it crashed or was interrupted): do not linger.
+  process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'ready', url: server.url } satisfies FromChild);
 }

@@ -31,7 +31,7 @@ interface LoopbackRun {
 
 /**
  * Runs `jobs` jobs through the real core (router, orchestrator, pool, asset store, ledger) against the
- * loopback image server (on a worker thread, as a remote service would be: see loopback-worker.ts).
+ * loopback image server (in its own process, as a remote service would be: see loopback-worker.ts).
  * Jobs are submitted with the queue paused; the clock runs from `queue.resume` until the orchestrator
  * is idle.
  */

@@ -3,8 +3,16 @@ import { BACKEND_IDS } from '../../../shared/domain/config';
 import type { JobParams } from '../../../shared/domain/jobs';
 import { priceFor } from '../estimator/prices';
 import { CREDENTIAL_OPTIONAL } from '../ports';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, type RateTicket } from './rate-limiter';
 import type { BackendInterface, ErrorClass } from './types';
+
+/**
+ * How late after its dispatch a call is assumed to reach the provider at the latest (credential lookup,
+ * connection set-up, upload), for the requests-per-minute window: the provider counts arrivals, so a call
+ * keeps its place for 60 s after min(its end, dispatch + this margin). Costs at most this share of a
+ * minute (~3%) of throughput when a backend runs at its limit.
+ */
+export const ARRIVAL_MARGIN_MS = 2_000;
 
 /** Per-backend settings the pool needs, read from config (demo has no price or rate limit). */
 interface BackendSettings {
@@ -128,7 +136,9 @@ export class BackendPool {
     private readonly config: () => Config,
     private readonly gate: BackendGate = OPEN_GATE,
   ) {
-    for (const id of registry.keys()) this.slots.set(id, { inflight: 0, limiter: new RateLimiter(null), coolingUntil: 0, outReason: null });
+    for (const id of registry.keys()) {
+      this.slots.set(id, { inflight: 0, limiter: new RateLimiter(null, { arrivalMarginMs: ARRIVAL_MARGIN_MS }), coolingUntil: 0, outReason: null });
+    }
   }
 
   /** Which backends have credentials (checked asynchronously; the pool itself stays synchronous). */
@@ -266,17 +276,23 @@ export class BackendPool {
     return { backend: null, reason, skipped };
   }
 
-  acquire(id: string, now: number): void {
+  /** A call to `id` starts now; give the ticket back to `release` when it ends. */
+  acquire(id: string, now: number): RateTicket | null {
     const slot = this.slots.get(id);
-    if (!slot) return;
+    if (!slot) return null;
     slot.inflight += 1;
-    slot.limiter.record(now);
+    const ticket = slot.limiter.record(now);
     this.gate.onStart(id, now);
+    return ticket;
   }
 
-  release(id: string): void {
+  /** The call has ended; with its ticket and the time, its requests-per-minute place is freed 60 s after that end at the latest. */
+  release(id: string, ticket: RateTicket | null = null, now: number | null = null): void {
     const slot = this.slots.get(id);
-    if (slot) slot.inflight = Math.max(0, slot.inflight - 1);
+    if (slot) {
+      slot.inflight = Math.max(0, slot.inflight - 1);
+      if (ticket !== null && now !== null) slot.limiter.finish(ticket, now);
+    }
     this.gate.onEnd(id);
   }
 

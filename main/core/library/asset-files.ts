@@ -2,19 +2,19 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomicAsync } from '../fs/atomic-write';
 import { formatInfotext } from './a1111-infotext';
-import { analyzeImage, type ImageAnalysis, type ImageFormat } from './image-pipeline';
+import { analyzeImage, detectImageFormat, unrotatedPngSize, type ImageAnalysis, type ImageFormat } from './image-pipeline';
 import type { LibraryPaths } from './layout';
-import { insertPngTextChunks, readPngTextChunks, type PngTextInput } from './png-text';
+import { embedPngTextParts, type PngTextInput } from './png-text';
 import {
   APEX_CHUNK_KEYWORD,
   AssetProvenance,
   SIDECAR_VERSION,
   isNotFound,
   readSidecarFile,
+  serializeSidecar,
   stableJson,
-  writeSidecarFile,
   type ApexEmbeddedMetadata,
   type AssetSidecar,
 } from './sidecar';
@@ -75,17 +75,41 @@ export class AssetFiles {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Embeds the recipe, names the file by the SHA-256 of the final bytes, writes image → thumbnail → sidecar. */
+  /**
+   * Embeds the recipe, names the file by the SHA-256 of the final bytes, writes image → thumbnail → sidecar.
+   * When the header gives the image's size (a PNG), the recipe is embedded, hashed and the image written
+   * while libvips decodes it for the thumbnail, so the disk and the decoder work at the same time; if the
+   * decode then fails, the image this call wrote is removed again.
+   */
   async store(image: ImageInput, provenance: AssetProvenance, options: StoreOptions = {}): Promise<StoredAssetFile> {
     const checked = AssetProvenance.parse(provenance);
-    const analysis = await analyzeImage(image.bytes);
-    const finalBytes = embedRecipe(image.bytes, analysis, checked);
-    const sha = createHash('sha256').update(finalBytes).digest('hex');
-    const files = this.filesFor(sha, IMAGE_EXTENSIONS[analysis.format]);
+    const analyzing = analyzeImage(image.bytes);
+    analyzing.catch(() => undefined); // awaited below on every path that gets there; a throw before must not leave it unhandled
+    const early = detectImageFormat(image.bytes) === 'png' ? unrotatedPngSize(image.bytes) : null;
+    if (early === null) await analyzing; // its failure is reported here, before anything is written
+    const format: ImageFormat = early ? 'png' : (await analyzing).format;
+    const size = early ?? (await analyzing);
+    // The final file as parts (the provider's bytes and the new chunks): hashed and written without a copy.
+    const finalParts = embedRecipe(image.bytes, format, size, checked);
+    const hash = createHash('sha256');
+    for (const part of finalParts) hash.update(part);
+    const sha = hash.digest('hex');
+    const finalSize = finalParts.reduce((sum, part) => sum + part.length, 0);
+    const files = this.filesFor(sha, IMAGE_EXTENSIONS[format]);
 
-    const existing = await readSidecarFile(files.sidecar).catch(() => null); // an unreadable sidecar is rewritten below
-    writeIfAbsent(files.image, finalBytes);
-    writeIfAbsent(files.thumbnail, analysis.thumbnail);
+    // An unreadable sidecar is rewritten below; new content (the usual case) has none to read.
+    const existingRead = existsSync(files.sidecar) ? readSidecarFile(files.sidecar).catch(() => null) : Promise.resolve(null);
+    const imageWrite = writeIfAbsent(files.image, finalParts);
+    let analysis: ImageAnalysis;
+    try {
+      analysis = await analyzing;
+    } catch (error) {
+      // Not decodable: nothing of this image may stay (a file of ours without a sidecar would wait for `library check`).
+      if (await imageWrite.catch(() => false)) await rm(files.image, { force: true });
+      throw error;
+    }
+    // Image and thumbnail are independent: written side by side, both durable before the sidecar.
+    const [existing] = await Promise.all([existingRead, imageWrite, writeIfAbsent(files.thumbnail, analysis.thumbnail)]);
     if (existing && existing.sha256 === sha) return this.recordFrom(existing, true);
 
     const sidecar: AssetSidecar = {
@@ -96,14 +120,14 @@ export class AssetFiles {
       mime: analysis.mime,
       width: analysis.width,
       height: analysis.height,
-      bytes: finalBytes.length,
+      bytes: finalSize,
       phash: analysis.phash,
       source: options.source ?? 'generated',
       created_at: this.now(),
       provenance: checked,
     };
     mkdirSync(dirname(files.sidecar), { recursive: true });
-    writeSidecarFile(files.sidecar, sidecar);
+    await writeFileAtomicAsync(files.sidecar, serializeSidecar(sidecar));
     return this.recordFrom(sidecar, false);
   }
 
@@ -202,11 +226,13 @@ function assertSha(sha: string): void {
   if (!SHA_PATTERN.test(sha)) throw new Error(`Not a SHA-256 hex digest: ${JSON.stringify(sha.slice(0, 80))}`);
 }
 
-function writeIfAbsent(path: string, bytes: Uint8Array): void {
+/** Writes the file unless it exists; true when this call wrote it. */
+async function writeIfAbsent(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
   // Content-addressed: an existing file already holds these exact bytes (atomic writes never leave torn files).
-  if (existsSync(path)) return;
+  if (existsSync(path)) return false;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, bytes);
+  await writeFileAtomicAsync(path, bytes);
+  return true;
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {
@@ -256,18 +282,19 @@ export function infotextFor(provenance: AssetProvenance, width: number, height: 
  * an `apex` iTXt with the provenance JSON. JPEG: an EXIF UserComment when the file has no EXIF yet.
  * WebP: unchanged (the sidecar carries the metadata). Pixels are never re-encoded.
  */
-function embedRecipe(bytes: Uint8Array, analysis: ImageAnalysis, provenance: AssetProvenance): Uint8Array {
-  const infotext = infotextFor(provenance, analysis.width, analysis.height);
-  if (analysis.format === 'png') {
+function embedRecipe(bytes: Uint8Array, format: ImageFormat, size: { width: number; height: number }, provenance: AssetProvenance): Uint8Array[] {
+  const infotext = infotextFor(provenance, size.width, size.height);
+  if (format === 'png') {
     const embedded: ApexEmbeddedMetadata = { apex_version: SIDECAR_VERSION, provenance };
-    const chunks: PngTextInput[] = [];
-    const hasParameters = readPngTextChunks(bytes).some((chunk) => chunk.keyword === PARAMETERS_KEYWORD);
-    if (!hasParameters) chunks.push({ keyword: PARAMETERS_KEYWORD, text: infotext });
-    chunks.push({ keyword: APEX_CHUNK_KEYWORD, text: stableJson(embedded), kind: 'iTXt' });
-    return insertPngTextChunks(bytes, chunks);
+    return embedPngTextParts(bytes, (existing) => {
+      const chunks: PngTextInput[] = [];
+      if (!existing.has(PARAMETERS_KEYWORD)) chunks.push({ keyword: PARAMETERS_KEYWORD, text: infotext });
+      chunks.push({ keyword: APEX_CHUNK_KEYWORD, text: stableJson(embedded), kind: 'iTXt' });
+      return chunks;
+    });
   }
-  if (analysis.format === 'jpeg') return insertJpegUserComment(bytes, infotext);
-  return bytes;
+  if (format === 'jpeg') return [insertJpegUserComment(bytes, infotext)];
+  return [bytes];
 }
 
 // ---- JPEG: EXIF UserComment, inserted losslessly --------------------------------------------------

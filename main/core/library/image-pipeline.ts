@@ -51,9 +51,10 @@ export async function analyzeImage(bytes: Uint8Array): Promise<ImageAnalysis> {
   const format = requireImageFormat(bytes);
   const options = { limitInputPixels: MAX_INPUT_PIXELS };
   try {
-    // metadata() only parses the header: it gives the full-size oriented dimensions the shrunk decode cannot.
-    const [meta, small] = await Promise.all([
-      sharp(bytes, options).metadata(),
+    // The full-size oriented dimensions, which the shrunk decode cannot give: a PNG says them in its IHDR
+    // (and can only be rotated by an eXIf chunk); otherwise metadata(), which parses the header only.
+    const [size, small] = await Promise.all([
+      (format === 'png' ? unrotatedPngSize(bytes) : null) ?? sharp(bytes, options).metadata().then((meta) => meta.autoOrient),
       sharp(bytes, options)
         .autoOrient()
         .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
@@ -68,8 +69,8 @@ export async function analyzeImage(bytes: Uint8Array): Promise<ImageAnalysis> {
     return {
       format,
       mime: IMAGE_MIME[format],
-      width: meta.autoOrient.width,
-      height: meta.autoOrient.height,
+      width: size.width,
+      height: size.height,
       thumbnail,
       phash,
     };
@@ -77,4 +78,27 @@ export async function analyzeImage(bytes: Uint8Array): Promise<ImageAnalysis> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Cannot decode the ${format.toUpperCase()} image: ${reason}`, { cause: error });
   }
+}
+
+const PNG_IHDR_END = 8 + 8 + 13 + 4;
+
+/**
+ * Width and height from a PNG's IHDR when no eXIf chunk can rotate it (a header walk: lengths and types
+ * only, the decoder checks the rest); null when the PNG carries EXIF or its chunk layout looks wrong,
+ * and sharp's metadata() decides.
+ */
+export function unrotatedPngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < PNG_IHDR_END) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const type = (at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
+  if (type(12) !== 'IHDR' || view.getUint32(8) !== 13) return null;
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  for (let offset = 8; offset + 12 <= bytes.length; ) {
+    const chunk = type(offset + 4);
+    if (chunk === 'eXIf') return null;
+    if (chunk === 'IEND') return width > 0 && height > 0 ? { width, height } : null;
+    offset += 12 + view.getUint32(offset);
+  }
+  return null; // no IEND: let the decoder say what is wrong
 }

@@ -64,18 +64,58 @@ export function readPngTextChunks(bytes: Uint8Array): PngTextChunk[] {
  * which one wins). Everything else is copied byte for byte.
  */
 export function insertPngTextChunks(bytes: Uint8Array, inputs: readonly PngTextInput[]): Uint8Array {
-  const chunks = walkPngChunks(bytes);
+  return embedPngText(bytes, () => inputs);
+}
+
+/**
+ * `insertPngTextChunks` when what to write depends on what the file already says: `choose` gets the
+ * keywords of the file's text chunks and returns the chunks to insert. ONE walk of the file: the
+ * structure (signature, IHDR first, lengths, IEND) is checked throughout, but only the text chunks —
+ * the ones whose content is read — have their CRC checked here, and only the new chunks get a CRC
+ * computed. The image data is copied byte for byte and is checked by the decoder that reads it (the
+ * store decodes every image before embedding), so CRC'ing megabytes of IDAT twice per image bought
+ * nothing.
+ */
+export function embedPngText(bytes: Uint8Array, choose: (existingKeywords: ReadonlySet<string>) => readonly PngTextInput[]): Uint8Array {
+  return Buffer.concat(embedPngTextParts(bytes, choose));
+}
+
+/** `embedPngText` as the pieces of the new file in order (views into `bytes` and the new chunks), not copied into one buffer. */
+export function embedPngTextParts(bytes: Uint8Array, choose: (existingKeywords: ReadonlySet<string>) => readonly PngTextInput[]): Uint8Array[] {
+  const chunks = walkPngChunks(bytes, isTextType);
+  const existing = new Set(chunks.filter((chunk) => isTextType(chunk.type)).map((chunk) => textChunkKeyword(chunk.data)));
+  const inputs = choose(existing);
   const replaced = new Set(inputs.map((input) => input.keyword));
   const encoded = inputs.map(encodeTextChunk);
   const kept = chunks.filter((chunk) => !(isTextType(chunk.type) && replaced.has(textChunkKeyword(chunk.data))));
   const ihdr = kept[0]!;
   const rest = kept.slice(1);
-  const parts: Uint8Array[] = [PNG_SIGNATURE, bytes.subarray(ihdr.start, ihdr.end), ...encoded, ...rest.map((c) => bytes.subarray(c.start, c.end))];
-  return Buffer.concat(parts);
+  return [PNG_SIGNATURE, bytes.subarray(ihdr.start, ihdr.end), ...encoded, ...contiguous(bytes, rest)];
 }
 
-/** Walks and validates the chunk structure: signature, IHDR first, lengths, CRCs, IEND present. */
-function walkPngChunks(bytes: Uint8Array): RawChunk[] {
+/** The kept chunks as few views as possible: runs of adjacent chunks (all the IDATs, usually) become one. */
+function contiguous(bytes: Uint8Array, chunks: readonly RawChunk[]): Uint8Array[] {
+  const views: Uint8Array[] = [];
+  let start = -1;
+  let end = -1;
+  for (const chunk of chunks) {
+    if (chunk.start === end) {
+      end = chunk.end;
+      continue;
+    }
+    if (start >= 0) views.push(bytes.subarray(start, end));
+    start = chunk.start;
+    end = chunk.end;
+  }
+  if (start >= 0) views.push(bytes.subarray(start, end));
+  return views;
+}
+
+/**
+ * Walks and validates the chunk structure: signature, IHDR first, lengths, IEND present, and the CRC of
+ * every chunk whose type `checkCrc` accepts (all of them unless told otherwise).
+ */
+function walkPngChunks(bytes: Uint8Array, checkCrc: (type: string) => boolean = () => true): RawChunk[] {
   if (bytes.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) {
     throw new Error('Not a PNG file: the 8-byte PNG signature is missing.');
   }
@@ -86,7 +126,7 @@ function walkPngChunks(bytes: Uint8Array): RawChunk[] {
     if (offset + CHUNK_OVERHEAD > bytes.length) {
       throw new Error(`Truncated PNG: the file ends at byte ${bytes.length} before the IEND chunk.`);
     }
-    const chunk = readChunkAt(bytes, view, offset);
+    const chunk = readChunkAt(bytes, view, offset, checkCrc);
     if (chunks.length === 0 && chunk.type !== 'IHDR') {
       throw new Error(`Corrupt PNG: the first chunk is '${chunk.type}', expected IHDR.`);
     }
@@ -96,9 +136,9 @@ function walkPngChunks(bytes: Uint8Array): RawChunk[] {
   }
 }
 
-function readChunkAt(bytes: Uint8Array, view: DataView, start: number): RawChunk {
+function readChunkAt(bytes: Uint8Array, view: DataView, start: number, checkCrc: (type: string) => boolean): RawChunk {
   const length = view.getUint32(start);
-  const type = Buffer.from(bytes.subarray(start + 4, start + 8)).toString('latin1');
+  const type = String.fromCharCode(bytes[start + 4]!, bytes[start + 5]!, bytes[start + 6]!, bytes[start + 7]!);
   if (!/^[A-Za-z]{4}$/.test(type)) {
     throw new Error(`Corrupt PNG: invalid chunk type at byte ${start + 4}.`);
   }
@@ -107,9 +147,7 @@ function readChunkAt(bytes: Uint8Array, view: DataView, start: number): RawChunk
   }
   const dataStart = start + 8;
   const dataEnd = dataStart + length;
-  const expected = view.getUint32(dataEnd);
-  const actual = crc32(bytes.subarray(start + 4, dataEnd));
-  if (expected !== actual) {
+  if (checkCrc(type) && view.getUint32(dataEnd) !== crc32(bytes.subarray(start + 4, dataEnd))) {
     throw new Error(`Corrupt PNG: CRC mismatch in chunk '${type}' at byte ${start}.`);
   }
   return { type, start, end: dataEnd + 4, data: bytes.subarray(dataStart, dataEnd) };

@@ -44,6 +44,10 @@ export class AttemptLedger {
   private readonly close;
   private readonly linkOutput;
   private readonly insertRecord;
+  private readonly markSucceeded;
+  private readonly markRetry;
+  private readonly markFailed;
+  private readonly markInterrupted;
 
   constructor(
     private readonly db: Db,
@@ -82,6 +86,20 @@ export class AttemptLedger {
        VALUES (@attempt_id, @backend, @model, @megapixels, @steps, @images, @prompt_chars, @latency_ms, @cost_usd, @success, @at)
        ON CONFLICT (attempt_id) DO NOTHING`,
     );
+    this.markSucceeded = db.prepare<[number, number, number, number]>(
+      "UPDATE jobs SET status = 'succeeded', attempts = attempts + 1, finished_at = ?, updated_at = ?, actual_cost = actual_cost + ?, error_class = NULL, error_message = NULL WHERE id = ? AND status = 'running'",
+    );
+    this.markRetry = db.prepare<[number, number, number, string, string, number, number]>(
+      `UPDATE jobs SET status = 'queued', not_before = ?, attempts = attempts + ?, updated_at = ?, error_class = ?, error_message = ?,
+              actual_cost = actual_cost + ?
+       WHERE id = ? AND status = 'running'`,
+    );
+    this.markFailed = db.prepare<[number, number, string, string, number, number]>(
+      `UPDATE jobs SET status = 'failed', attempts = attempts + 1, finished_at = ?, updated_at = ?, error_class = ?, error_message = ?,
+              actual_cost = actual_cost + ?
+       WHERE id = ? AND status = 'running'`,
+    );
+    this.markInterrupted = db.prepare<[string, number, number]>("UPDATE jobs SET status = ?, not_before = 0, updated_at = ? WHERE id = ? AND status = 'running'");
   }
 
   /** Marks the job running and opens its attempt; null when the job is no longer queued (canceled meanwhile). */
@@ -92,6 +110,11 @@ export class AttemptLedger {
       this.audit.record('job.started', now, { job_id: jobId }, { attempt_id: id, backend });
       return id;
     })();
+  }
+
+  /** Runs `work` (several `succeed`s, inside one transaction) with the new assets' search rows written together at its end. */
+  together<T>(work: () => T): T {
+    return this.assets.indexTogether(work);
   }
 
   /** Indexes the outputs and closes attempt and job as succeeded, atomically. Returns new asset ids. */
@@ -123,11 +146,7 @@ export class AttemptLedger {
         possibly_billed: 0,
         latency_ms: result.latency_ms,
       });
-      this.db
-        .prepare<[number, number, number, number]>(
-          "UPDATE jobs SET status = 'succeeded', attempts = attempts + 1, finished_at = ?, updated_at = ?, actual_cost = actual_cost + ?, error_class = NULL, error_message = NULL WHERE id = ? AND status = 'running'",
-        )
-        .run(now, now, result.cost_usd, jobId);
+      this.markSucceeded.run(now, now, result.cost_usd, jobId);
       this.recordGeneration(attemptId, result.record, now);
       this.audit.record('job.succeeded', now, { job_id: jobId }, { attempt_id: attemptId, assets: assetIds });
       return { assetIds, created };
@@ -150,22 +169,10 @@ export class AttemptLedger {
         latency_ms: failure.latency_ms,
       });
       if (outcome.kind === 'retry') {
-        this.db
-          .prepare<[number, number, number, string, string, number, number]>(
-            `UPDATE jobs SET status = 'queued', not_before = ?, attempts = attempts + ?, updated_at = ?, error_class = ?, error_message = ?,
-                    actual_cost = actual_cost + ?
-             WHERE id = ? AND status = 'running'`,
-          )
-          .run(outcome.not_before, outcome.counts_attempt ? 1 : 0, now, failure.error_class, failure.message, failure.cost_usd, jobId);
+        this.markRetry.run(outcome.not_before, outcome.counts_attempt ? 1 : 0, now, failure.error_class, failure.message, failure.cost_usd, jobId);
         this.audit.record('job.retry_scheduled', now, { job_id: jobId }, { attempt_id: attemptId, error_class: failure.error_class, not_before: outcome.not_before });
       } else {
-        this.db
-          .prepare<[number, number, string, string, number, number]>(
-            `UPDATE jobs SET status = 'failed', attempts = attempts + 1, finished_at = ?, updated_at = ?, error_class = ?, error_message = ?,
-                    actual_cost = actual_cost + ?
-             WHERE id = ? AND status = 'running'`,
-          )
-          .run(now, now, failure.error_class, failure.message, failure.cost_usd, jobId);
+        this.markFailed.run(now, now, failure.error_class, failure.message, failure.cost_usd, jobId);
         this.audit.record('job.failed', now, { job_id: jobId }, { attempt_id: attemptId, error_class: failure.error_class, message: failure.message });
       }
       if (record) this.recordGeneration(attemptId, record, now);
@@ -207,9 +214,7 @@ export class AttemptLedger {
         latency_ms: null,
       });
       const status = options.hold ? 'held' : 'queued';
-      this.db
-        .prepare<[string, number, number]>("UPDATE jobs SET status = ?, not_before = 0, updated_at = ? WHERE id = ? AND status = 'running'")
-        .run(status, now, jobId);
+      this.markInterrupted.run(status, now, jobId);
       this.audit.record(options.hold ? 'job.held' : 'job.recovered', now, { job_id: jobId }, { attempt_id: attemptId, possibly_billed: options.possiblyBilled, reason: options.reason });
     })();
   }

@@ -95,6 +95,11 @@ export class JobStore {
   private readonly selectCandidates;
   private readonly selectOutputs;
   private readonly selectBlocked;
+  private readonly selectCandidatesAfter;
+  private readonly selectNextDue;
+  private readonly selectCounts;
+  private readonly selectUnfinished;
+  private readonly selectDue;
 
   constructor(readonly db: Db) {
     this.audit = new AuditLog(db);
@@ -118,6 +123,18 @@ export class JobStore {
       // INDEXED BY: without statistics SQLite would pick jobs_status and sort every queued job on each pass.
       `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_dispatch WHERE j.status = 'queued' AND j.not_before <= ? ORDER BY j.priority DESC, j.id LIMIT ?`,
     );
+    // The next page of the same walk, after the last candidate seen (keyset on the dispatch order).
+    this.selectCandidatesAfter = db.prepare<[number, number, number, number, number], JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_dispatch WHERE j.status = 'queued' AND j.not_before <= ?
+         AND (j.priority < ? OR (j.priority = ? AND j.id > ?)) ORDER BY j.priority DESC, j.id LIMIT ?`,
+    );
+    this.selectNextDue = db.prepare<[number], { at: number | null }>("SELECT MIN(not_before) AS at FROM jobs INDEXED BY jobs_due WHERE status = 'queued' AND not_before > ?");
+    this.selectCounts = db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+    // Two index probes on jobs_status, not a count of every job: the orchestrator asks after every pass.
+    this.selectUnfinished = db.prepare<[], { busy: number }>(
+      "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued') OR EXISTS (SELECT 1 FROM jobs WHERE status = 'running') AS busy",
+    );
+    this.selectDue = db.prepare<[number], { due: number }>("SELECT EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_due WHERE status = 'queued' AND not_before <= ?) AS due");
     this.selectBlocked = db.prepare<[number], { backend: string }>("SELECT DISTINCT backend FROM attempts WHERE job_id = ? AND error_class = 'content_blocked'");
     this.selectOutputs = db.prepare<[number], { asset_id: number }>('SELECT DISTINCT asset_id FROM job_outputs WHERE job_id = ? ORDER BY asset_id');
   }
@@ -225,9 +242,10 @@ export class JobStore {
     };
   }
 
-  /** Queued jobs due now, in dispatch order. */
-  candidates(now: number, limit: number): DispatchCandidate[] {
-    return this.selectCandidates.all(now, limit).map((row) => ({
+  /** Queued jobs due now, in dispatch order; `after` continues a walk past the last candidate it returned. */
+  candidates(now: number, limit: number, after: { priority: number; id: number } | null = null): DispatchCandidate[] {
+    const rows = after === null ? this.selectCandidates.all(now, limit) : this.selectCandidatesAfter.all(now, after.priority, after.priority, after.id, limit);
+    return rows.map((row) => ({
       id: row.id,
       batch_id: row.batch_id,
       prompt: row.prompt,
@@ -244,16 +262,23 @@ export class JobStore {
 
   /** When the earliest delayed job becomes due, or null when none waits. */
   nextDueAt(now: number): number | null {
-    const row = this.db.prepare<[number], { at: number | null }>("SELECT MIN(not_before) AS at FROM jobs INDEXED BY jobs_due WHERE status = 'queued' AND not_before > ?").get(now);
-    return row?.at ?? null;
+    return this.selectNextDue.get(now)?.at ?? null;
   }
 
   counts(): Record<JobStatus, number> {
     const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0, held: 0 };
-    for (const row of this.db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()) {
-      counts[row.status] = row.n;
-    }
+    for (const row of this.selectCounts.all()) counts[row.status] = row.n;
     return counts;
+  }
+
+  /** Whether a queued job is due now (one probe of jobs_due). */
+  hasDue(now: number): boolean {
+    return this.selectDue.get(now)?.due === 1;
+  }
+
+  /** Whether any job is queued (due or delayed) or running: the queue's work is not done. */
+  hasUnfinished(): boolean {
+    return this.selectUnfinished.get()?.busy === 1;
   }
 
   /** Backends that refused this job's prompt for content (the cascade skips them when the job may fall back). */

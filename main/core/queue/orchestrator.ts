@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../../shared/domain/config';
 import type { JobsChanged } from '../../../shared/domain/jobs';
 import type { BackendPool, RoutingChoice } from '../backends/pool';
+import type { RateTicket } from '../backends/rate-limiter';
 import { BackendError, type ErrorClass, type GeneratedImage, type GenerationRequest, type GenerationResult } from '../backends/types';
 import type { EventHub } from '../events';
 import type { AssetRecordInput } from '../library/asset-index';
 import type { Logger } from '../log';
 import type { AttemptLedger, GenerationRecordInput } from './attempt-ledger';
+import { CommitGroup } from './commit-group';
 import type { DispatchCandidate, JobStore } from './job-store';
 import { decideRetry } from './retry-policy';
 import { priceFor } from '../estimator/prices';
@@ -57,11 +59,22 @@ interface InFlight {
   controller: AbortController;
   /** Why the call is being aborted: the artist canceled it, or the orchestrator is stopping. */
   abortReason: 'cancel' | 'shutdown' | null;
+  /** True while the backend call runs; false once it answered and the job's images are being stored. */
+  calling: boolean;
+  /** The call's place in its backend's requests-per-minute window. */
+  ticket: RateTicket | null;
   done: Promise<void>;
 }
 
 /** How many queued jobs one scheduling pass looks at beyond the free slots (jobs for busy backends are skipped). */
 const SCAN_EXTRA = 64;
+/**
+ * Candidates fetched per query beyond the free slots: usually every fetched job is dispatched, so a pass
+ * reads (and parses) a few rows, not free + SCAN_EXTRA; it fetches more only when jobs are skipped.
+ */
+const PAGE_EXTRA = 4;
+/** After a pass failed (database busy past its timeout), the next try. */
+const PASS_RETRY_MS = 1_000;
 
 /**
  * The scheduler. Event-driven: it runs a dispatch pass when a job is submitted, a call ends, the queue
@@ -71,6 +84,8 @@ const SCAN_EXTRA = 64;
  */
 export class Orchestrator {
   private readonly inflight = new Map<number, InFlight>();
+  /** Flights whose backend call is still running (the rest are storing their images). */
+  private calling = 0;
   private running = false;
   private passScheduled = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -78,10 +93,13 @@ export class Orchestrator {
   private idleWaiters: Array<() => void> = [];
   private readonly clock: () => number;
   private readonly random: () => number;
+  /** Successful jobs that finish in the same turn of the event loop are committed together. */
+  private readonly commits: CommitGroup;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.clock = deps.clock ?? Date.now;
     this.random = deps.random ?? Math.random;
+    this.commits = new CommitGroup(deps.jobs.db, (work) => deps.ledger.together(work));
   }
 
   get isRunning(): boolean {
@@ -154,9 +172,7 @@ export class Orchestrator {
   }
 
   private isIdle(): boolean {
-    if (this.inflight.size > 0) return false;
-    const counts = this.deps.jobs.counts();
-    return counts.queued === 0 && counts.running === 0;
+    return this.inflight.size === 0 && !this.deps.jobs.hasUnfinished();
   }
 
   private resolveIdle(): void {
@@ -169,13 +185,55 @@ export class Orchestrator {
 
   private pass(): void {
     if (!this.running || this.deps.paused.get()) return;
+    try {
+      this.inOneCommit(() => this.dispatchDue());
+    } catch (error) {
+      // The database was busy past its timeout (another process writing) or failed: try again shortly
+      // rather than let one pass take the process down.
+      this.deps.log.error('dispatch pass failed; retrying in a second', { error: String(error) });
+      this.armTimer(this.clock() + PASS_RETRY_MS);
+    }
+    this.resolveIdle();
+  }
+
+  /**
+   * The jobs a pass starts are committed together (one WAL write of the pages they share). Each start is
+   * its own savepoint (AttemptLedger.start), and what succeeded is committed even when a later step
+   * throws: a started job's call is already under way, so its attempt row must not be rolled back. The
+   * commit happens before any call goes out (calls start after an await).
+   */
+  private inOneCommit(work: () => void): void {
+    const db = this.deps.jobs.db;
+    // With every slot taken, or nothing due, a pass only reads (when the next job is due): no write lock
+    // for that, so an idle orchestrator never waits on another process writing the library.
+    if (db.inTransaction || this.freeSlots(this.deps.config()) <= 0 || !this.deps.jobs.hasDue(this.clock())) {
+      work();
+      return;
+    }
+    // IMMEDIATE: the write lock up front, so a pass that reads and then writes waits on a busy database
+    // (busy timeout) instead of failing its upgrade when another process committed in between.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+    } finally {
+      if (db.inTransaction) db.exec('COMMIT');
+    }
+  }
+
+  private dispatchDue(): void {
     const config = this.deps.config();
     const now = this.clock();
-    let free = config.orchestrator.max_concurrent_jobs - this.inflight.size;
+    let free = this.freeSlots(config);
     let earliest: number | null = null;
-    if (free > 0) {
-      const candidates = this.deps.jobs.candidates(now, free + SCAN_EXTRA);
-      for (const job of candidates) {
+    // Walk the queue in dispatch order, page by page, looking at no more than free + SCAN_EXTRA jobs.
+    let budget = free + SCAN_EXTRA;
+    let after: { priority: number; id: number } | null = null;
+    while (free > 0 && budget > 0) {
+      const limit = Math.min(free + PAGE_EXTRA, budget);
+      const page = this.deps.jobs.candidates(now, limit, after);
+      budget -= page.length;
+      for (const job of page) {
+        after = { priority: job.priority, id: job.id };
         if (free <= 0) break;
         if (this.inflight.has(job.id)) continue;
         const choice = this.deps.pool.choose(job, now, this.refusedBy(job.id));
@@ -187,11 +245,33 @@ export class Orchestrator {
           this.failUnroutable(job, choice.reason, now);
         }
       }
+      if (page.length < limit) break;
     }
     const due = this.deps.jobs.nextDueAt(now);
     if (due !== null) earliest = earliest === null ? due : Math.min(earliest, due);
     if (earliest !== null) this.armTimer(earliest);
-    this.resolveIdle();
+  }
+
+  /**
+   * Jobs that may start now. `max_concurrent_jobs` bounds the calls in flight (as the estimator's
+   * simulation models it): a job whose call has answered and whose images are being written does not hold
+   * a slot, so the next call starts while it is stored. Up to `max_concurrent_jobs` jobs may be storing
+   * like that; past that, storing jobs take slots again, so a slow disk holds dispatch back instead of
+   * piling up images in memory.
+   */
+  private freeSlots(config: Config): number {
+    const limit = config.orchestrator.max_concurrent_jobs;
+    const storing = this.inflight.size - this.calling;
+    return limit - this.calling - Math.max(0, storing - limit);
+  }
+
+  /** The backend call is over (answered, failed or aborted): its backend slot and its job slot are free. */
+  private endCall(flight: InFlight): void {
+    if (!flight.calling) return;
+    flight.calling = false;
+    this.calling -= 1;
+    this.deps.pool.release(flight.backend, flight.ticket, this.clock());
+    this.wake();
   }
 
   private armTimer(at: number): void {
@@ -243,16 +323,17 @@ export class Orchestrator {
     const fingerprint = createHash('sha256').update(JSON.stringify({ backend: backend.id, request })).digest('hex').slice(0, 32);
     const attemptId = this.deps.ledger.start(job.id, backend.id, model, fingerprint, { chosen: backend.id, skipped: choice.skipped }, now);
     if (attemptId === null) return false;
-    this.deps.pool.acquire(backend.id, now);
+    const ticket = this.deps.pool.acquire(backend.id, now);
     const controller = new AbortController();
-    const flight: InFlight = { jobId: job.id, backend: backend.id, controller, abortReason: null, done: Promise.resolve() };
+    const flight: InFlight = { jobId: job.id, backend: backend.id, controller, abortReason: null, calling: true, ticket, done: Promise.resolve() };
+    this.calling += 1;
+    this.inflight.set(job.id, flight);
     flight.done = this.run(job, attemptId, request, choice, flight).finally(() => {
+      this.endCall(flight);
       this.inflight.delete(job.id);
-      this.deps.pool.release(backend.id);
       this.wake();
       this.resolveIdle();
     });
-    this.inflight.set(job.id, flight);
     this.changed([job.id], job.batch_id);
     return true;
   }
@@ -277,11 +358,13 @@ export class Orchestrator {
       // Nothing a client or provider says may carry the key into the database, the logs or an event.
       const failure = redactError(classify(error), credential);
       this.reportCall(backend.id, flight, started, failure);
+      this.endCall(flight);
       this.onFailure(job, attemptId, backend.id, backend.paid, failure, flight, started, choice, request);
       return;
     }
     const latency = this.clock() - started;
     this.reportCall(backend.id, flight, started, null);
+    this.endCall(flight);
     if (flight.abortReason !== null) {
       // Canceled or stopping while the answer was on its way: keep nothing half-done, but keep the images
       // of a paid call (they were billed) by storing them below only when the job is still running.
@@ -318,12 +401,10 @@ export class Orchestrator {
           }),
         ),
       );
-      const { created } = this.deps.ledger.succeed(
-        attemptId,
-        job.id,
-        records.map((record, index) => ({ image_index: index, record })),
-        { cost_usd: cost, latency_ms: latency, record: this.generationRecord(backend.id, result.model, request, latency, cost, true) },
-        this.clock(),
+      const outputs = records.map((record, index) => ({ image_index: index, record }));
+      const generation = this.generationRecord(backend.id, result.model, request, latency, cost, true);
+      const { created } = await this.commits.run(() =>
+        this.deps.ledger.succeed(attemptId, job.id, outputs, { cost_usd: cost, latency_ms: latency, record: generation }, this.clock()),
       );
       if (created.length > 0) this.deps.events.emit('assets.added', { ids: created.slice(0, 1_000), count: created.length });
     } catch (error) {

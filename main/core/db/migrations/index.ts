@@ -4,6 +4,8 @@ import m0010 from './0010-init';
 import m0020 from './0020-library';
 import m0030 from './0030-import';
 import m0040 from './0040-estimates';
+import m0050 from './0050-fts-once';
+import m0060 from './0060-attempts-timeline';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +14,7 @@ export interface Migration {
 }
 
 /** Forward-only. Never edit a migration that has shipped: add the next one (steps of 10 leave room). */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
