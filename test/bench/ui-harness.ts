@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { startServe } from '../helpers/serve-process';
 import type { BenchResult } from './report';
 
 /**
@@ -43,46 +43,8 @@ export interface Served {
 
 /** Starts `apex-director serve --json` on `library` and waits for the URL it prints. */
 export async function serveLibrary(library: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '--library', library, '--port', '0', '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => fail(`no URL within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
-    function fail(reason: string) {
-      clearTimeout(timer);
-      reject(new Error(`serve did not start: ${reason}\n${stderr.slice(-2_000)}`));
-    }
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(stdout);
-      } catch {
-        return; // Not complete yet.
-      }
-      clearTimeout(timer);
-      if (typeof parsed === 'object' && parsed !== null && 'url' in parsed && typeof parsed.url === 'string') resolveUrl(parsed.url);
-      else fail('stdout was JSON without a url');
-    });
-    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
-  });
-  return { url, stop: () => stopChild(child) };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 5_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  const served = await startServe(library, { startTimeoutMs: START_TIMEOUT_MS });
+  return { url: served.url, stop: served.stop };
 }
 
 export async function withBrowser<T>(fn: (page: Page, browser: Browser) => Promise<T>): Promise<T> {

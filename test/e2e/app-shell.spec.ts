@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
-
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 const PANELS = [
   { id: 'queue', heading: 'Queue', key: '1' },
@@ -14,16 +11,6 @@ const PANELS = [
   { id: 'settings', heading: 'Settings', key: '4' },
   { id: 'health', heading: 'Health', key: '5' },
 ] as const;
-
-/** Every console error and uncaught exception on the page; CSP violations arrive here as console errors. */
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Panels' });
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -37,7 +24,6 @@ async function waitForPanelContent(page: Page, panel: (typeof PANELS)[number]['i
 
 test('the app shell talks to the real core, navigates every panel and stays inside its CSP', async ({ page, app }) => {
   const errors = collectPageErrors(page);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   expect(app.reportedLibrary).toBe(app.library);
 
   await page.goto(app.url);
@@ -64,7 +50,7 @@ test('the app shell talks to the real core, navigates every panel and stays insi
     await expect(button).toHaveAttribute('aria-current', 'page');
     await expect(nav(page).locator('[aria-current="page"]')).toHaveCount(1);
     await waitForPanelContent(page, panel.id);
-    await page.screenshot({ path: resolve(SCREENSHOTS, `shell-${panel.id}-light.png`) });
+    await screenshot(page, `shell-${panel.id}-light`);
   }
 
   // Keyboard shortcuts: plain digits, and Ctrl+digit.
@@ -93,13 +79,13 @@ test('the app shell talks to the real core, navigates every panel and stays insi
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(lightBackground);
   await expect(page.getByTestId('status-library-path')).toHaveText(app.library);
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'shell-queue-dark.png') });
+  await screenshot(page, 'shell-queue-dark');
   await nav(page).getByRole('button', { name: 'Settings' }).click();
   await waitForPanelContent(page, 'settings');
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'shell-settings-dark.png') });
+  await screenshot(page, 'shell-settings-dark');
   await nav(page).getByRole('button', { name: 'Health' }).click();
   await waitForPanelContent(page, 'health');
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'shell-health-dark.png') });
+  await screenshot(page, 'shell-health-dark');
 
   expect(errors).toEqual([]);
 });

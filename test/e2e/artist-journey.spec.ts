@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { dragAndDrop } from './drop';
 import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors } from './page-helpers';
 
 requireChromium();
 
@@ -26,8 +27,7 @@ const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Library' }
 
 test('drop, preview, queue, watch, find, read provenance, tag and filter, restore a checkpoint', async ({ page, app }) => {
   test.setTimeout(120_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = collectPageErrors(page, { console: false });
   const api = await connectApi(app);
   try {
     await page.goto(app.url);

@@ -4,21 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { ApexClient } from '../../shared/client';
 import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/real-images');
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 const PROMPT = 'a lighthouse on a cliff at dusk, oil painting';
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
 
 async function waitForJob(client: ApexClient, id: number): Promise<number> {
   await expect.poll(async () => (await client.call('jobs.get', { id })).job.status, { timeout: 30_000 }).toBe('succeeded');
@@ -105,8 +96,7 @@ test('the detail view shows the provenance, zooms, copies the prompt, organises 
     await stage.hover();
     await page.mouse.wheel(0, -300);
     await expect.poll(async () => Number.parseInt((await level.textContent()) ?? '0', 10)).toBeGreaterThan(100);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'asset-detail.png') });
+    await screenshot(page, 'asset-detail');
     await page.keyboard.press('0');
 
     // Copy prompt writes the clipboard.
@@ -189,7 +179,7 @@ test('the detail view shows the provenance, zooms, copies the prompt, organises 
     await expect(embedded.getByLabel('PNG text “parameters”, verbatim')).toContainText('Steps: 20');
     await embedded.scrollIntoViewIfNeeded();
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'asset-detail-imported-dark.png') });
+    await screenshot(page, 'asset-detail-imported-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Go to the Queue from the confirmation of a new job.

@@ -1,31 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createClient } from '../../shared/client';
-import { connectNodeWsTransport } from '../helpers/node-ws-transport';
-import { expect, requireChromium, test, type ServedApp } from './fixtures';
+import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-
 /** Estimate and Health panels against the real core in browser mode, with real demo jobs. */
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
-/** A second real client over the same WebSocket API the page uses, to queue work as another window would. */
-async function apiClient(app: ServedApp) {
-  const url = new URL(app.url);
-  const transport = await connectNodeWsTransport(`ws://127.0.0.1:${url.port}/rpc?token=${url.searchParams.get('token')}`);
-  return { client: createClient(transport, { validate: true }), close: () => transport.close() };
-}
 
 const panel = (page: Page, name: string) => page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name });
 const tile = (page: Page, label: string) => page.getByTestId('estimate-tiles').locator('.stat-tile', { hasText: label });
@@ -76,14 +55,13 @@ test('pasted CSV, a dropped file and an opened file are estimated: counts, cost,
   await expect(page.getByText('Rows with errors, left out')).toBeVisible();
   await expect(tile(page, 'Jobs').locator('.stat-tile-value')).toHaveText('1');
 
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'estimate-panel.png') });
+  await screenshot(page, 'estimate-panel');
   expect(errors).toEqual([]);
 });
 
 test('after demo jobs run, Health shows the demo backend success rate and the audit log lists and filters entries', async ({ page, app }) => {
   const errors = collectPageErrors(page);
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   try {
     await api.client.call('config.update', { backends: { demo: { latency_ms: 0 } } });
     const { job_ids } = await api.client.call('jobs.submitBatch', { name: 'e2e', jobs: [1, 2, 3].map((i) => ({ prompt: `a demo lighthouse ${i}`, backend: 'demo' as const, params: { width: 256, height: 256 } })) });
@@ -129,8 +107,7 @@ test('after demo jobs run, Health shows the demo backend success rate and the au
 
     // System figures come from system.status.
     await expect(page.getByRole('group', { name: 'System' })).toContainText('Jobs per hour');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'health-panel.png') });
+    await screenshot(page, 'health-panel');
   } finally {
     api.close();
   }

@@ -1,24 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
 
 /** Real images from AUTOMATIC1111, ComfyUI, Forge, GIMP...; three of them were made from "photo of a duck". */
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/real-images');
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
 
 /** How far below the grid viewport's top the tile of an asset sits, or null when it is not rendered. */
 function tileOffset(page: Page, id: string): Promise<number | null> {
@@ -75,8 +65,7 @@ test('the gallery imports a folder, searches, filters, multi-selects, tags, file
   const firstImage = cells(page).first().locator('img');
   await expect(firstImage).toHaveAttribute('src', /^\/asset\/thumb\/\d+$/);
   await expect.poll(() => firstImage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'gallery-grid.png') });
+  await screenshot(page, 'gallery-grid');
 
   // Full-text search by a prompt word.
   await page.getByRole('searchbox', { name: 'Search' }).fill('duck');
@@ -133,7 +122,7 @@ test('the gallery imports a folder, searches, filters, multi-selects, tags, file
   await tagDialog.getByRole('button', { name: 'Add tags' }).click();
   await expect(tagDialog).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'Tagged 2 images' })).toBeVisible();
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'gallery-selection.png') });
+  await screenshot(page, 'gallery-selection');
 
   // Rate one of them from the bulk bar; the tile shows it after the live refresh.
   await selectionBar(page).getByLabel('Set rating').selectOption('4');
@@ -213,7 +202,7 @@ test('the gallery imports a folder, searches, filters, multi-selects, tags, file
   await expect(group).toBeVisible();
   await expect(group.getByRole('radio', { checked: true })).toHaveCount(1);
   await expect(group.getByRole('button', { name: /^Delete the other \d+ images? of group 1$/ })).toBeEnabled();
-  await page.screenshot({ path: resolve(SCREENSHOTS, 'gallery-duplicates.png') });
+  await screenshot(page, 'gallery-duplicates');
 
   expect(errors).toEqual([]);
 });

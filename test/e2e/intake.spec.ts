@@ -1,17 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { dataTransfer, dragAndDrop } from './drop';
 import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
-
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`) });
-}
 
 /**
  * Intake (issue 8): files dropped anywhere on the window (overlay, batch preview with counts and located
@@ -19,18 +12,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
  * browser — all against the real core in browser mode.
  */
 
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
 const previewDialog = (page: Page) => page.getByRole('dialog', { name: /to the queue/ });
 const totals = (page: Page, label: string) => previewDialog(page).locator('.intake-total', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 
 test('batch files dropped on the window: overlay, preview with counts and a located error, then queued', async ({ page, app }) => {
-  const errors = collectPageErrors(page);
+  const errors = collectPageErrors(page, { console: false });
   const { client, close } = await connectApi(app);
   try {
     await page.goto(app.url);

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatViolations, seriousViolations } from './a11y';
 import { connectApi, expect, requireChromium, test, type ServedApp } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
 
@@ -13,23 +12,12 @@ requireChromium();
  * and the theme override.
  */
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-
 const PANELS = ['Queue', 'Gallery', 'Estimate', 'Settings', 'Health'] as const;
 type PanelName = (typeof PANELS)[number];
 const THEMES = ['light', 'dark'] as const;
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Panels' });
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
 
 /** Opens a panel and waits until it shows data from the core: its heading, and nothing still loading. */
 async function openPanel(page: Page, name: PanelName): Promise<void> {
@@ -41,9 +29,20 @@ async function openPanel(page: Page, name: PanelName): Promise<void> {
 
 /** Screenshot to test-results/screenshots/<name>.png, then the axe scan; violations are reported, not thrown, so one run lists them all. */
 async function captureAndScan(page: Page, name: string, scope?: string): Promise<void> {
-  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, name, { fullPage: true });
   const violations = await seriousViolations(page, scope);
   expect.soft(violations.length, formatViolations(name, violations)).toBe(0);
+}
+
+/** Every panel in light and dark, each captured and scanned as `<panel>-<prefix><theme>`. */
+async function scanEveryPanel(page: Page, prefix: string): Promise<void> {
+  for (const theme of THEMES) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const panel of PANELS) {
+      await openPanel(page, panel);
+      await captureAndScan(page, `${panel.toLowerCase()}-${prefix}${theme}`);
+    }
+  }
 }
 
 /** Real work through the real core: demo images that finish (gallery, health, spend) and jobs left waiting (queue). */
@@ -66,22 +65,12 @@ async function fillLibrary(app: ServedApp): Promise<void> {
   }
 }
 
-test.beforeAll(() => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
 test('every panel with data, light and dark: screenshots and no serious axe violations', async ({ page, app }) => {
   test.setTimeout(120_000);
   const errors = collectPageErrors(page);
   await fillLibrary(app);
   await page.goto(app.url);
-  for (const theme of THEMES) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const panel of PANELS) {
-      await openPanel(page, panel);
-      await captureAndScan(page, `${panel.toLowerCase()}-${theme}`);
-    }
-  }
+  await scanEveryPanel(page, '');
   expect(errors).toEqual([]);
 });
 
@@ -89,13 +78,7 @@ test('every panel of a fresh library (empty states), light and dark: screenshots
   test.setTimeout(120_000);
   const errors = collectPageErrors(page);
   await page.goto(app.url);
-  for (const theme of THEMES) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const panel of PANELS) {
-      await openPanel(page, panel);
-      await captureAndScan(page, `${panel.toLowerCase()}-empty-${theme}`);
-    }
-  }
+  await scanEveryPanel(page, 'empty-');
   expect(errors).toEqual([]);
 });
 

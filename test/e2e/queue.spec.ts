@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatViolations, seriousViolations } from './a11y';
 import { connectApi, expect, requireChromium, test } from './fixtures';
+import { collectPageErrors, screenshot } from './page-helpers';
 
 requireChromium();
 
@@ -12,24 +11,9 @@ requireChromium();
  * cancels, retries, reorders, reprioritises, pauses and resumes, and reads why a job failed.
  */
 
-const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
 const openQueue = (page: Page) => page.getByRole('navigation', { name: 'Panels' }).getByRole('button', { name: 'Queue' }).click();
 const jobList = (page: Page) => page.getByRole('list', { name: 'Jobs by batch' });
 const checkbox = (page: Page, id: number) => jobList(page).getByRole('checkbox', { name: `Select job ${id}`, exact: true });
-
-test.beforeAll(() => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
 
 test('a submitted batch runs to the end in the panel: run next, priority, cancel, why, retry, pause and resume', async ({ page, app }) => {
   test.setTimeout(90_000);
@@ -90,7 +74,7 @@ test('a submitted batch runs to the end in the panel: run next, priority, cancel
     await expect(page.getByText(/9 jobs · 8 queued · 0 running · 0 done · 0 failed/)).toBeVisible();
 
     expect(formatViolations('queue panel, paused', await seriousViolations(page))).toBe('queue panel, paused: no serious or critical axe violations');
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'queue-paused.png') });
+    await screenshot(page, 'queue-paused');
 
     // Space resumes (focus outside any control); the batch runs to the end live in the panel.
     await page.getByRole('heading', { level: 1 }).click();
@@ -114,7 +98,7 @@ test('a submitted batch runs to the end in the panel: run next, priority, cancel
     await expect(checkbox(page, job_ids[1]!)).toHaveCount(0);
     await page.getByRole('button', { name: /^harbours/ }).click();
     await expect(checkbox(page, job_ids[1]!)).toBeVisible();
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'queue-done.png') });
+    await screenshot(page, 'queue-done');
     expect(errors).toEqual([]);
   } finally {
     api.close();
@@ -152,7 +136,7 @@ test('a failed job says why in plain words, with the service’s own message, an
     await expect(reason.locator('.queue-failure-sentence')).not.toBeEmpty();
     await expect(reason.getByText('The service said:')).toBeVisible();
     await expect(detail.getByRole('table', { name: 'Attempts' })).toContainText('SDXL (local)');
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'queue-failure.png') });
+    await screenshot(page, 'queue-failure');
     await page.keyboard.press('Escape');
 
     await page.getByRole('toolbar').getByLabel('Status').selectOption('all');

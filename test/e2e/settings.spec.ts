@@ -2,29 +2,12 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { createClient } from '../../shared/client';
-import { connectNodeWsTransport } from '../helpers/node-ws-transport';
-import { expect, requireChromium, test, type ServedApp } from './fixtures';
+import { connectApi, expect, requireChromium, test, type ServedApp } from './fixtures';
+import { collectPageErrors } from './page-helpers';
 
 requireChromium();
 
 /** The Settings panel against the real core in browser mode: editing, keys, checkpoints, switching libraries. */
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return errors;
-}
-
-/** A second real client over the same WebSocket API, to check what the core holds. */
-async function apiClient(app: ServedApp) {
-  const url = new URL(app.url);
-  const transport = await connectNodeWsTransport(`ws://127.0.0.1:${url.port}/rpc?token=${url.searchParams.get('token')}`);
-  return { client: createClient(transport, { validate: true }), close: () => transport.close() };
-}
 
 async function openSettings(page: Page, app: ServedApp): Promise<void> {
   await page.goto(app.url);
@@ -36,7 +19,7 @@ const cascadeNames = (page: Page) => page.getByRole('list', { name: /Backend cas
 
 test('the cascade reorders by keyboard, a backend is disabled and a budget cap set; Save applies them', async ({ page, app }) => {
   const errors = collectPageErrors(page);
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   try {
     await openSettings(page, app);
     await expect.poll(() => cascadeNames(page)).toEqual(['Nano Banana', 'Imagen', 'MiniMax', 'SDXL (local)', 'Demo (offline)']);
@@ -91,7 +74,7 @@ test('the cascade reorders by keyboard, a backend is disabled and a budget cap s
 });
 
 test('an API key is written, never shown, and removed', async ({ page, app }) => {
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   const secret = 'mm-e2e-secret-7d1c93';
   try {
     await openSettings(page, app);
@@ -120,7 +103,7 @@ test('an API key is written, never shown, and removed', async ({ page, app }) =>
 });
 
 test('a checkpoint is created and, after a confirmation that says what happens, restored', async ({ page, app }) => {
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   try {
     await openSettings(page, app);
     await expect(page.getByText('No checkpoints yet.', { exact: false })).toBeVisible();
@@ -155,7 +138,7 @@ test('a new library is created from Settings and the app reloads onto it', async
   const errors = collectPageErrors(page);
   const parent = realpathSync(mkdtempSync(join(tmpdir(), 'apex-e2e-newlib-')));
   const target = join(parent, 'second library');
-  const api = await apiClient(app);
+  const api = await connectApi(app);
   try {
     await openSettings(page, app);
     await expect(page.getByTestId('current-library')).toHaveText(app.reportedLibrary);

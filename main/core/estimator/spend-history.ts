@@ -4,7 +4,7 @@ import type { SpendDay, SpendHistory } from '../../../shared/domain/history';
 import type { Db } from '../db/connection';
 import { localDayKey, startOfLocalDaysAgo } from './local-time';
 import { priceFor } from './prices';
-import { roundSpend } from './spend';
+import { paramsShape, roundSpend } from './spend';
 
 /**
  * `budget.history`: spend per local day, split by backend, for the Estimate panel's chart. It counts what
@@ -30,16 +30,6 @@ interface UnbilledRow {
  * one local day, and the days come out exactly as SpendLedger's per-call localDayKey gives them.
  */
 const SLOT_MS = 15 * 60_000;
-
-function paramsShape(text: string): { width: number | null; height: number | null; count: number } {
-  try {
-    const raw = JSON.parse(text) as { width?: unknown; height?: unknown; count?: unknown };
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-    return { width: num(raw.width), height: num(raw.height), count: num(raw.count) ?? 1 };
-  } catch {
-    return { width: null, height: null, count: 1 };
-  }
-}
 
 export class SpendHistoryReader {
   private readonly billed;

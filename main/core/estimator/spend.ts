@@ -32,7 +32,8 @@ interface SpendRow {
   images: number;
 }
 
-const ParamsShape = (text: string): { width: number | null; height: number | null; count: number } => {
+/** The size and image count a job asked for, as table pricing needs them; unreadable params price as one image of unknown size. */
+export function paramsShape(text: string): { width: number | null; height: number | null; count: number } {
   try {
     const raw = JSON.parse(text) as { width?: unknown; height?: unknown; count?: unknown };
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -40,7 +41,7 @@ const ParamsShape = (text: string): { width: number | null; height: number | nul
   } catch {
     return { width: null, height: null, count: 1 };
   }
-};
+}
 
 export class SpendLedger {
   private readonly billed;
@@ -72,7 +73,7 @@ export class SpendLedger {
   /** What a call that has no billed cost (yet) counts for: its table price when it is (or was) a paid call. */
   private unbilledPrice(row: { backend: string; model: string | null; started_at: number; ended_at: number | null; params_json: string }, config: Config): number {
     if (row.ended_at === null && !this.isPaid(row.backend)) return 0;
-    return priceFor(row.backend, row.model, ParamsShape(row.params_json), config, { at: row.started_at }).usd_total;
+    return priceFor(row.backend, row.model, paramsShape(row.params_json), config, { at: row.started_at }).usd_total;
   }
 
   /** Spend of calls started in [from, to): billed, possibly billed and in flight. */
@@ -97,7 +98,7 @@ export class SpendLedger {
       const unbilled = row.cost_usd === 0;
       const usd = unbilled ? this.unbilledPrice(row, config) : row.cost_usd;
       if (usd <= 0) continue;
-      const images = unbilled ? ParamsShape(row.params_json).count : row.images;
+      const images = unbilled ? paramsShape(row.params_json).count : row.images;
       total += usd;
       if (unbilled && row.possibly_billed === 1) possiblyBilled += usd;
       const day = byDay.get(localDayKey(row.started_at)) ?? { usd: 0, attempts: 0 };

@@ -113,7 +113,7 @@ export function OrganiseSection({ client, asset, onChanged }: Props) {
             ))}
           </ul>
           <form className="asset-detail-inline-form" onSubmit={(event) => void addTag(event)}>
-            <label className="asset-detail-visually-hidden" htmlFor="asset-detail-new-tag">
+            <label className="visually-hidden" htmlFor="asset-detail-new-tag">
               New tag
             </label>
             <input

@@ -3,6 +3,7 @@ import type { ApexClient } from '../../../../shared/client';
 import type { Accuracy, BudgetSpend, BudgetState, PriceTable } from '../../../../shared/domain/estimate';
 import type { SpendHistory } from '../../../../shared/domain/history';
 import { toErrorInfo, type ErrorInfo } from '../../lib/error-info';
+import { createDelayedRun } from '../../lib/delayed-run';
 
 /**
  * Spend so far (caps and the daily chart) and how right past estimates were. Follows `budget.changed` at
@@ -58,23 +59,17 @@ export function createSpendStore(client: ApexClient, options: { reloadDelayMs?: 
       load,
       start() {
         void load();
-        let timer: ReturnType<typeof setTimeout> | null = null;
-        const later = () => {
-          timer ??= setTimeout(() => {
-            timer = null;
-            void load();
-          }, reloadDelayMs);
-        };
+        const reload = createDelayedRun(() => void load(), reloadDelayMs);
         const stops = [
           client.on('budget.changed', (budget) => {
             set({ budget });
-            later();
+            reload.schedule();
           }),
-          client.on('jobs.changed', later),
-          client.on('config.changed', later),
+          client.on('jobs.changed', reload.schedule),
+          client.on('config.changed', reload.schedule),
         ];
         return () => {
-          if (timer) clearTimeout(timer);
+          reload.cancel();
           stops.forEach((stop) => stop());
         };
       },

@@ -28,6 +28,23 @@ function isFormat(value: string): value is AssetFormat {
   return (ASSET_FORMATS as readonly string[]).includes(value);
 }
 
+/** A filter that is off ("Any", null) or set to one of `options`. */
+function FilterSelect({ label, value, options, onChange }: { label: string; value: string | null; options: readonly { value: string; label: string }[]; onChange(value: string | null): void }) {
+  return (
+    <label className="gallery-field">
+      <span>{label}</span>
+      <select value={value ?? ''} onChange={(event) => onChange(event.target.value || null)}>
+        <option value="">Any</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Search box, one control per filter, the sort, and "save this search". */
 export function GalleryToolbar({ query, onChange, projects, tags, onSaveSearch, searchRef }: GalleryToolbarProps) {
   // What is typed, until the debounce hands it to the query. `base` is the query text it was typed over: when
@@ -81,39 +98,9 @@ export function GalleryToolbar({ query, onChange, projects, tags, onSaveSearch, 
         </Button>
       </div>
       <div className="gallery-toolbar-row gallery-filters">
-        <label className="gallery-field">
-          <span>Backend</span>
-          <select value={query.backend ?? ''} onChange={(event) => set('backend', event.target.value || null)}>
-            <option value="">Any</option>
-            {backendIds.map((id) => (
-              <option key={id} value={id}>
-                {BACKEND_LABELS[id]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="gallery-field">
-          <span>Project</span>
-          <select value={query.project ?? ''} onChange={(event) => set('project', event.target.value || null)}>
-            <option value="">Any</option>
-            {projectNames.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="gallery-field">
-          <span>Tag</span>
-          <select value={query.tag ?? ''} onChange={(event) => set('tag', event.target.value || null)}>
-            <option value="">Any</option>
-            {tagNames.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Backend" value={query.backend} options={backendIds.map((id) => ({ value: id, label: BACKEND_LABELS[id] }))} onChange={(value) => set('backend', value)} />
+        <FilterSelect label="Project" value={query.project} options={projectNames.map((name) => ({ value: name, label: name }))} onChange={(value) => set('project', value)} />
+        <FilterSelect label="Tag" value={query.tag} options={tagNames.map((name) => ({ value: name, label: name }))} onChange={(value) => set('tag', value)} />
         <label className="gallery-field">
           <span>Rating</span>
           <select value={query.ratingMin} onChange={(event) => set('ratingMin', Number(event.target.value))}>
@@ -125,17 +112,12 @@ export function GalleryToolbar({ query, onChange, projects, tags, onSaveSearch, 
             ))}
           </select>
         </label>
-        <label className="gallery-field">
-          <span>Format</span>
-          <select value={query.format ?? ''} onChange={(event) => set('format', isFormat(event.target.value) ? event.target.value : null)}>
-            <option value="">Any</option>
-            {ASSET_FORMATS.map((format) => (
-              <option key={format} value={format}>
-                {FORMAT_LABELS[format]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Format"
+          value={query.format}
+          options={ASSET_FORMATS.map((format) => ({ value: format, label: FORMAT_LABELS[format] }))}
+          onChange={(value) => set('format', value !== null && isFormat(value) ? value : null)}
+        />
         <label className="gallery-field">
           <span>From</span>
           <input type="date" value={query.from} max={query.to || undefined} onChange={(event) => set('from', event.target.value)} />

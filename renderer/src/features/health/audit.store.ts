@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApexClient } from '../../../../shared/client';
 import type { AuditEntry } from '../../../../shared/domain/checkpoints';
 import { toErrorInfo, type ErrorInfo } from '../../lib/error-info';
+import { createDelayedRun } from '../../lib/delayed-run';
 
 /**
  * The audit log, newest first, filtered by kind and job id in the core (the `events` table has indexes
@@ -106,16 +107,10 @@ export function createAuditStore(client: ApexClient, options: { refreshDelayMs?:
       },
       start() {
         void load();
-        let timer: ReturnType<typeof setTimeout> | null = null;
-        const later = () => {
-          timer ??= setTimeout(() => {
-            timer = null;
-            void refreshNewest();
-          }, refreshDelayMs);
-        };
-        const stops = [client.on('jobs.changed', later), client.on('stats.changed', later)];
+        const refresh = createDelayedRun(() => void refreshNewest(), refreshDelayMs);
+        const stops = [client.on('jobs.changed', refresh.schedule), client.on('stats.changed', refresh.schedule)];
         return () => {
-          if (timer) clearTimeout(timer);
+          refresh.cancel();
           stops.forEach((stop) => stop());
         };
       },

@@ -3,6 +3,7 @@ import type { ApexClient } from '../../../../shared/client';
 import type { BackendsHealth } from '../../../../shared/domain/backends';
 import type { BackendsTimeline } from '../../../../shared/domain/history';
 import { toErrorInfo, type ErrorInfo } from '../../lib/error-info';
+import { createDelayedRun } from '../../lib/delayed-run';
 import { TIMELINE_RANGES, type TimelineRange } from './health-view';
 
 /**
@@ -67,23 +68,17 @@ export function createHealthStore(client: ApexClient, options: { reloadDelayMs?:
       },
       start() {
         void load();
-        let timer: ReturnType<typeof setTimeout> | null = null;
-        const later = () => {
-          timer ??= setTimeout(() => {
-            timer = null;
-            void load();
-          }, reloadDelayMs);
-        };
+        const reload = createDelayedRun(() => void load(), reloadDelayMs);
         const poll = setInterval(() => void load(), pollMs);
         const tick = setInterval(() => set({ now: Date.now() }), 5_000);
         const stops = [
           client.on('backends.changed', (health) => {
             set({ health, now: Date.now() });
-            later();
+            reload.schedule();
           }),
         ];
         return () => {
-          if (timer) clearTimeout(timer);
+          reload.cancel();
           clearInterval(poll);
           clearInterval(tick);
           stops.forEach((stop) => stop());

@@ -113,7 +113,7 @@ export function PromptBar({ onOpenFiles, onShowQueue, notice }: PromptBarProps) 
   return (
     <section className="prompt-bar" aria-label="New prompt">
       <div className="prompt-bar-row">
-        <label className="intake-visually-hidden" htmlFor={`${id}-prompt`}>
+        <label className="visually-hidden" htmlFor={`${id}-prompt`}>
           Prompt
         </label>
         <textarea

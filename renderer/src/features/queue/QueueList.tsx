@@ -101,7 +101,7 @@ function GroupHeaderView({ summary }: { summary: BatchSummary }) {
           {open ? '▾' : '▸'}
         </span>
         <span className="queue-group-title">{title}</span>
-        <span className="queue-visually-hidden">{open ? ', hide its jobs' : ', show its jobs'}</span>
+        <span className="visually-hidden">{open ? ', hide its jobs' : ', show its jobs'}</span>
       </button>
       <div className="queue-group-figures">
         <span className="queue-group-counts">

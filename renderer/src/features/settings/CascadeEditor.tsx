@@ -150,7 +150,7 @@ export function CascadeEditor({
           );
         })}
       </ol>
-      <p className="settings-sr-only" aria-live="polite">
+      <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
     </>

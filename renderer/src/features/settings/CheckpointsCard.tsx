@@ -115,7 +115,7 @@ export function CheckpointsCard() {
                 <th scope="col">Taken</th>
                 <th scope="col">Jobs</th>
                 <th scope="col">
-                  <span className="settings-sr-only">Actions</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -89,7 +89,7 @@ function KeyRow({ item, onChanged }: { item: KeyStatusItem; onChanged(): Promise
           if (value.trim() !== '') void save();
         }}
       >
-        <label className="settings-sr-only" htmlFor={id}>
+        <label className="visually-hidden" htmlFor={id}>
           {`${name} ${SECRET_NAMES[item.backend]}`}
         </label>
         <input
