@@ -64,6 +64,10 @@ export async function startLoopbackImageServer(options: { latencyMs?: number } =
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FakeCall['body'];
     const call: FakeCall = { index: calls.length, startedAt: Date.now(), body };
     calls.push(call);
+    // The images are drawn while the latency runs, as a remote service works during its latency: the
+    // artist-visible answer time is the latency, not the latency plus this process's rendering.
+    const rendering = Promise.all(Array.from({ length: body.count }, (_, i) => deterministicPng(`${body.prompt}|${body.seed}|${i}`)));
+    rendering.catch(() => undefined); // a scripted answer may never look at it
     if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
     const answer = state.script?.(call) ?? null;
     if (answer === 'drop') {
@@ -74,7 +78,7 @@ export async function startLoopbackImageServer(options: { latencyMs?: number } =
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
       return;
     }
-    const images = await Promise.all(Array.from({ length: body.count }, (_, i) => deterministicPng(`${body.prompt}|${body.seed}|${i}`)));
+    const images = await rendering;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ images }));
   }
 

@@ -43,6 +43,25 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
  * file from pieces never copies megabytes into one buffer just to write it.
  */
 export async function writeFileAtomicAsync(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  const prepared = await prepareAtomicWrite(target, data);
+  await prepared.commit();
+}
+
+/** A file written and fsynced under its temp name, waiting to be renamed into place. */
+export interface PreparedWrite {
+  /** Renames the temp file over the target and fsyncs the folder: the file is then durable under its name. */
+  commit(): Promise<void>;
+  /** Removes the temp file instead (nothing appears under the target). */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first half of `writeFileAtomicAsync`: the bytes are down and fsynced under a temp name, and nothing
+ * is visible under the target yet. A caller whose file must not appear before others are durable (a
+ * sidecar after its image) writes it alongside them and commits it after, so only the rename and the
+ * folder fsync wait for the others, not the write.
+ */
+export async function prepareAtomicWrite(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<PreparedWrite> {
   const temp = tempPathFor(target);
   const handle = await open(temp, 'w', 0o644);
   try {
@@ -55,13 +74,18 @@ export async function writeFileAtomicAsync(target: string, data: string | Uint8A
     throw error;
   }
   await handle.close();
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectoryAsync(dirname(target));
+  return {
+    async commit() {
+      try {
+        await rename(temp, target);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      await syncDirectoryAsync(dirname(target));
+    },
+    discard: () => rm(temp, { force: true }),
+  };
 }
 
 async function writeParts(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {

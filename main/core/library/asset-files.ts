@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { writeFileAtomicAsync } from '../fs/atomic-write';
+import { prepareAtomicWrite, writeFileAtomicAsync } from '../fs/atomic-write';
 import { formatInfotext } from './a1111-infotext';
 import { analyzeImage, detectImageFormat, unrotatedPngSize, type ImageAnalysis, type ImageFormat } from './image-pipeline';
 import type { LibraryPaths } from './layout';
@@ -108,10 +108,6 @@ export class AssetFiles {
       if (await imageWrite.catch(() => false)) await rm(files.image, { force: true });
       throw error;
     }
-    // Image and thumbnail are independent: written side by side, both durable before the sidecar.
-    const [existing] = await Promise.all([existingRead, imageWrite, writeIfAbsent(files.thumbnail, analysis.thumbnail)]);
-    if (existing && existing.sha256 === sha) return this.recordFrom(existing, true);
-
     const sidecar: AssetSidecar = {
       version: SIDECAR_VERSION,
       sha256: sha,
@@ -126,8 +122,23 @@ export class AssetFiles {
       created_at: this.now(),
       provenance: checked,
     };
+    // Image, thumbnail and the sidecar's bytes are written side by side; the sidecar only takes its name
+    // once image and thumbnail are durable, so a sidecar still proves both complete.
     mkdirSync(dirname(files.sidecar), { recursive: true });
-    await writeFileAtomicAsync(files.sidecar, serializeSidecar(sidecar));
+    const sidecarWrite = prepareAtomicWrite(files.sidecar, serializeSidecar(sidecar));
+    sidecarWrite.catch(() => undefined); // awaited on every path below; a failure while the others run must not go unhandled
+    let existing: AssetSidecar | null;
+    try {
+      [existing] = await Promise.all([existingRead, imageWrite, writeIfAbsent(files.thumbnail, analysis.thumbnail)]);
+    } catch (error) {
+      await sidecarWrite.then((prepared) => prepared.discard()).catch(() => undefined);
+      throw error;
+    }
+    if (existing && existing.sha256 === sha) {
+      await (await sidecarWrite).discard();
+      return this.recordFrom(existing, true);
+    }
+    await (await sidecarWrite).commit();
     return this.recordFrom(sidecar, false);
   }
 
