@@ -1,7 +1,7 @@
 import { createClient, type ApexClient } from '../../shared/client';
 import { AppError } from '../../shared/errors';
 import type { EventMessage } from '../../shared/wire';
-import type { LibraryOpenResult, LibraryRecentResult } from '../../shared/methods/library-host';
+import type { FolderPurpose, LibraryOpenResult, LibraryRecentResult } from '../../shared/methods/library-host';
 import type { AssetLocator } from './assets/resolve-asset';
 import type { EventListener } from './events';
 import { createCore, type Core, type CoreOptions } from './index';
@@ -25,7 +25,7 @@ export interface LibraryHostOptions {
   /** Where the recently opened libraries are kept; memory only when absent. */
   recent?: RecentLibrariesStore;
   /** The system folder picker (the desktop app passes Electron's dialog); absent elsewhere. */
-  chooseFolder?: (purpose: 'open' | 'create') => Promise<string | null>;
+  chooseFolder?: (purpose: FolderPurpose) => Promise<string | null>;
   /**
    * A logger for each library this host opens (browser mode also prints warnings to stderr); the host closes
    * it after its core. Absent: each core logs to its own library's logs folder.
@@ -148,7 +148,7 @@ export class LibraryHost implements Core {
     };
   }
 
-  async chooseFolder(purpose: 'open' | 'create'): Promise<string | null> {
+  async chooseFolder(purpose: FolderPurpose): Promise<string | null> {
     if (!this.options.chooseFolder) throw new AppError('UNAVAILABLE', 'There is no folder picker in browser mode: type the folder path instead.', {});
     return this.options.chooseFolder(purpose);
   }

@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import Store from 'electron-store';
 import type { Core } from '../core';
 import { LibraryHost } from '../core/library-host';
+import type { FolderPurpose } from '../../shared/methods/library-host';
 import { resolveLibraryLocation } from '../core/library/layout';
 import { libraryFlag } from './args';
 import { installIpcTransport } from './ipc-transport';
@@ -112,11 +113,17 @@ async function start(): Promise<void> {
   });
 }
 
-/** Settings' "Choose folder…": the native picker, on the focused window; null when cancelled. */
-async function chooseLibraryFolder(purpose: 'open' | 'create'): Promise<string | null> {
+const FOLDER_PICKER: Record<FolderPurpose, { title: string; button: string }> = {
+  open: { title: 'Open a library folder', button: 'Open library' },
+  create: { title: 'Choose a new or empty folder for the library', button: 'Create library here' },
+  import: { title: 'Choose a folder of images to import', button: 'Import this folder' },
+};
+
+/** Settings' and the Gallery import's "Choose folder…": the native picker, on the focused window; null when cancelled. */
+async function chooseLibraryFolder(purpose: FolderPurpose): Promise<string | null> {
   const options: Electron.OpenDialogOptions = {
-    title: purpose === 'create' ? 'Choose a new or empty folder for the library' : 'Open a library folder',
-    buttonLabel: purpose === 'create' ? 'Create library here' : 'Open library',
+    title: FOLDER_PICKER[purpose].title,
+    buttonLabel: FOLDER_PICKER[purpose].button,
     properties: ['openDirectory', 'createDirectory'],
   };
   const owner = BrowserWindow.getFocusedWindow() ?? mainWindow;

@@ -54,10 +54,13 @@ export const LibraryRecentResult = z.object({
 });
 export type LibraryRecentResult = z.infer<typeof LibraryRecentResult>;
 
+export const FolderPurpose = z.enum(['open', 'create', 'import']);
+export type FolderPurpose = z.infer<typeof FolderPurpose>;
+
 export const LibraryChooseFolderInput = z
   .strictObject({
-    /** Picker title: "Open a library" or "New library". */
-    purpose: z.enum(['open', 'create']),
+    /** What the folder is for, which titles the picker: open a library, create one, or import images from it. */
+    purpose: FolderPurpose,
   })
   .optional();
 

@@ -186,6 +186,20 @@ describe('library host', () => {
     expect(recent.items.every((item) => item.exists)).toBe(true);
   });
 
+  it('hands the picker what the folder is for (open, create, import) and returns its choice', async () => {
+    const asked: string[] = [];
+    const host = await openHost(join(tempDir(), 'picker'), {
+      chooseFolder: (purpose) => {
+        asked.push(purpose);
+        return Promise.resolve(purpose === 'import' ? '/home/artist/renders' : null);
+      },
+    });
+    expect((await host.client.call('library.recent')).can_choose_folder).toBe(true);
+    expect(await host.client.call('library.choose_folder', { purpose: 'import' })).toEqual({ path: '/home/artist/renders' });
+    expect(await host.client.call('library.choose_folder', { purpose: 'create' })).toEqual({ path: null });
+    expect(asked).toEqual(['import', 'create']);
+  });
+
   it('refuses library.open in a core bound to one library (the CLI)', async () => {
     const library = join(tempDir(), 'cli');
     const core = await createCore({ library, log: silentLogger, keychainService: null });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { LibraryOpenResult, LibraryRecentResult } from '../../../shared/methods/library-host';
+import type { FolderPurpose, LibraryOpenResult, LibraryRecentResult } from '../../../shared/methods/library-host';
 import { LIBRARY_PATH_MAX, RECENT_LIBRARIES_MAX } from '../../../shared/methods/library-host';
 import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
@@ -16,7 +16,7 @@ export interface LibraryHostPort {
   open(input: { path: string; create?: boolean | undefined }): Promise<LibraryOpenResult>;
   recent(): LibraryRecentResult;
   /** The system folder picker; null when cancelled. Throws UNAVAILABLE where there is none. */
-  chooseFolder(purpose: 'open' | 'create'): Promise<string | null>;
+  chooseFolder(purpose: FolderPurpose): Promise<string | null>;
 }
 
 /** Files an OS drops into any folder: a folder holding only these still counts as empty. */

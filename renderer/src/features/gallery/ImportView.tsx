@@ -24,6 +24,28 @@ export function ImportView({ onShowImages }: { onShowImages(): void }) {
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  // The desktop app has a native folder picker; browser mode does not (the page cannot see paths).
+  const [canChoose, setCanChoose] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    client
+      .call('library.recent')
+      .then((recent) => live && setCanChoose(recent.can_choose_folder))
+      .catch(() => undefined); // no picker then: the typed path still works
+    return () => {
+      live = false;
+    };
+  }, [client]);
+
+  const choose = async () => {
+    try {
+      const chosen = await client.call('library.choose_folder', { purpose: 'import' });
+      if (chosen.path) setPath(chosen.path);
+    } catch (caught) {
+      setError(toErrorInfo(caught));
+    }
+  };
 
   // Progress events carry the import id, which the call returns only at the end: while ours runs, show the running one.
   useEffect(() => {
@@ -72,6 +94,13 @@ export function ImportView({ onShowImages }: { onShowImages(): void }) {
           <input type="text" value={path} placeholder="/home/me/Pictures/stable-diffusion" maxLength={IMPORT_LIMITS.pathChars} onChange={(event) => setPath(event.target.value)} disabled={running} />
           <small>An absolute path on the computer running APEX Director.</small>
         </label>
+        {canChoose ? (
+          <div>
+            <Button onClick={() => void choose()} disabled={running}>
+              Choose folder…
+            </Button>
+          </div>
+        ) : null}
         <label className="gallery-check">
           <input type="checkbox" checked={copy} onChange={(event) => setCopy(event.target.checked)} disabled={running} />
           <span>Copy into the library (otherwise the images stay where they are and are indexed in place)</span>
