@@ -51,8 +51,9 @@ describe('the cascade with a failing first backend, a dead second one and a heal
     const dead = await server();
     const deadUrl = dead.url;
     await dead.close(); // connection refused from now on
-    // Slow enough that the first backend's 1 s cool-down ends while jobs are still queued.
-    const third = await server(100);
+    // Slow enough that the first backend's 1 s cool-down ends while jobs are still queued (20 jobs, 2 at
+    // a time: about 2.5 s), so it is tried again and its breaker sees its third failure.
+    const third = await server(250);
 
     const nano = scriptedBackend({ id: 'nano_banana', baseUrl: first.url, paid: true });
     const minimax = scriptedBackend({ id: 'minimax', baseUrl: deadUrl, paid: true });
