@@ -7,6 +7,7 @@ import { closeDatabase, openDatabase } from '../../main/core/db/connection';
 import { migrate } from '../../main/core/db/migrations';
 import { EventHub } from '../../main/core/events';
 import { AssetIndex, type AssetRecordInput } from '../../main/core/library/asset-index';
+import { provenanceColumns } from '../../main/core/library/asset-records';
 import { silentLogger } from '../../main/core/log';
 import { AttemptLedger } from '../../main/core/queue/attempt-ledger';
 import { JobStore } from '../../main/core/queue/job-store';
@@ -48,20 +49,7 @@ const noopSink: OutputSink = {
       phash: null,
       source: 'generated',
       created_at: p.created_at,
-      job_id: p.job_id,
-      attempt_id: p.attempt_id,
-      batch_id: p.batch_id,
-      image_index: p.image_index,
-      backend: p.backend,
-      model: p.model,
-      prompt: p.prompt,
-      negative_prompt: p.negative_prompt,
-      seed: p.seed,
-      params: p.params,
-      cost_usd: p.cost_usd,
-      generation_ms: p.generation_ms,
-      project: p.project,
-      tags: p.tags,
+      ...provenanceColumns(p),
     });
   },
 };

@@ -6,7 +6,6 @@ import type { AssetProvenance, AssetSidecar } from './sidecar';
 
 /** The `assets` row of a sidecar: the index can always be rebuilt from files alone. */
 export function recordFromSidecar(sidecar: AssetSidecar): AssetRecordInput {
-  const p = sidecar.provenance;
   return {
     sha256: sidecar.sha256,
     rel_path: sidecar.file,
@@ -18,6 +17,15 @@ export function recordFromSidecar(sidecar: AssetSidecar): AssetRecordInput {
     phash: sidecar.phash,
     source: sidecar.source,
     created_at: sidecar.created_at,
+    ...provenanceColumns(sidecar.provenance),
+  };
+}
+
+type ProvenanceColumnKeys = 'job_id' | 'attempt_id' | 'batch_id' | 'image_index' | 'backend' | 'model' | 'prompt' | 'negative_prompt' | 'seed' | 'params' | 'cost_usd' | 'generation_ms' | 'project' | 'tags';
+
+/** The columns of an `assets` row that come from the job that made the image (a sidecar's or the orchestrator's provenance). */
+export function provenanceColumns(p: Pick<AssetRecordInput, ProvenanceColumnKeys>): Pick<AssetRecordInput, ProvenanceColumnKeys> {
+  return {
     job_id: p.job_id,
     attempt_id: p.attempt_id,
     batch_id: p.batch_id,
