@@ -29,7 +29,7 @@ export function AuditLogCard({ store }: { store: AuditStore }) {
       <div className="audit-filters" role="search" aria-label="Filter the audit log">
         <label className="audit-field">
           <span className="audit-field-label">Kind</span>
-          <select className="audit-input" value={kind ?? ''} onChange={(e) => setFilter({ kind: e.target.value === '' ? null : e.target.value })}>
+          <select className="input" value={kind ?? ''} onChange={(e) => setFilter({ kind: e.target.value === '' ? null : e.target.value })}>
             <option value="">All kinds</option>
             {AUDIT_KINDS.map((k) => (
               <option key={k.kind} value={k.kind}>
@@ -41,7 +41,7 @@ export function AuditLogCard({ store }: { store: AuditStore }) {
         <label className="audit-field">
           <span className="audit-field-label">Job id</span>
           <input
-            className="audit-input is-narrow"
+            className="input audit-input-narrow"
             inputMode="numeric"
             value={jobText}
             aria-invalid={job.error !== null}
@@ -55,7 +55,7 @@ export function AuditLogCard({ store }: { store: AuditStore }) {
         </label>
         <label className="audit-field is-grow">
           <span className="audit-field-label">Search loaded entries</span>
-          <input className="audit-input" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="error class, backend, message…" />
+          <input className="input" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="error class, backend, message…" />
         </label>
         <Button size="small" onClick={() => void load()}>
           Refresh

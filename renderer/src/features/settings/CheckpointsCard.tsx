@@ -92,7 +92,7 @@ export function CheckpointsCard() {
           <label className="settings-label" htmlFor={nameId}>
             Checkpoint name
           </label>
-          <input id={nameId} className="settings-input" type="text" maxLength={200} placeholder="Optional, e.g. before the harbour batch" value={name} onChange={(event) => setName(event.target.value)} />
+          <input id={nameId} className="input settings-input" type="text" maxLength={200} placeholder="Optional, e.g. before the harbour batch" value={name} onChange={(event) => setName(event.target.value)} />
           <Button type="submit" variant="primary" disabled={busy !== null}>
             {busy === 'create' ? 'Creating…' : 'Create checkpoint'}
           </Button>

@@ -94,7 +94,7 @@ function KeyRow({ item, onChanged }: { item: KeyStatusItem; onChanged(): Promise
         </label>
         <input
           id={id}
-          className="settings-input is-mono"
+          className="input settings-input is-mono"
           type="password"
           autoComplete="off"
           spellCheck={false}

@@ -111,7 +111,7 @@ export function LibraryCard() {
               </label>
               <input
                 id={pathId}
-                className="settings-input is-mono"
+                className="input settings-input is-mono"
                 type="text"
                 spellCheck={false}
                 autoComplete="off"

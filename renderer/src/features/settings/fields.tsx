@@ -64,7 +64,7 @@ export function NumberField({
       <span className="settings-input-row">
         <input
           id={id}
-          className="settings-input is-number"
+          className="input settings-input is-number"
           type="number"
           inputMode="decimal"
           value={inputFromNumber(value)}
@@ -97,7 +97,7 @@ export function TextField({
     <Shell id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
-        className={mono ? 'settings-input is-mono' : 'settings-input'}
+        className={mono ? 'input settings-input is-mono' : 'input settings-input'}
         type="text"
         spellCheck={false}
         autoComplete="off"
@@ -124,7 +124,7 @@ export function SelectField<T extends string>({
     <Shell id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
-        className="settings-input"
+        className="input settings-input"
         value={value}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
