@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { directWriteApplies, writeFileDirect } from './direct-write';
 
 /**
  * Writes a file so that readers see either the old content or the new, never a torn file:
@@ -40,7 +41,8 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
  * system call on libuv's threads. Not only the fsyncs wait on the disk: while a journal commit is under
  * way, creating or renaming a file waits for it too (milliseconds under load), so none of them is made
  * on the event loop. `data` may come in parts (written with one writev), so a caller that assembled a
- * file from pieces never copies megabytes into one buffer just to write it.
+ * file from pieces never copies megabytes into one buffer just to write it. Large files skip the page
+ * cache where the system allows it (direct-write.ts).
  */
 export async function writeFileAtomicAsync(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const prepared = await prepareAtomicWrite(target, data);
@@ -63,17 +65,9 @@ export interface PreparedWrite {
  */
 export async function prepareAtomicWrite(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<PreparedWrite> {
   const temp = tempPathFor(target);
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
-    else await writeParts(handle, data);
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
+  const parts = typeof data === 'string' ? null : data instanceof Uint8Array ? [data] : data;
+  const direct = parts !== null && directWriteApplies(byteLengthOf(parts)) && (await writeFileDirect(temp, parts));
+  if (!direct) await writeThroughCache(temp, data);
   return {
     async commit() {
       try {
@@ -88,8 +82,26 @@ export async function prepareAtomicWrite(target: string, data: string | Uint8Arr
   };
 }
 
+async function writeThroughCache(temp: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  const handle = await open(temp, 'w', 0o644);
+  try {
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else await writeParts(handle, data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
+
+function byteLengthOf(parts: readonly Uint8Array[]): number {
+  return parts.reduce((sum, part) => sum + part.length, 0);
+}
+
 async function writeParts(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const total = byteLengthOf(parts);
   const written = (await handle.writev([...parts])).bytesWritten;
   if (written === total) return;
   // A short write (rare on a regular file): the rest from a copy, until all of it is down.
