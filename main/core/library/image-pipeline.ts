@@ -8,6 +8,14 @@ import { grey32FromRaw, phashFromGrey32 } from './phash';
  * ingest to ≥ 70% of the throughput of a bare sharp thumbnail, so a second full decode is not allowed.
  */
 
+/*
+ * libvips' operation cache is off for the whole process. It pays when one operation runs again on the same
+ * input (an image server resizing one photo for many requests); this app decodes each image once (ingest,
+ * import) and keeps the cache's 50 MB of decoded pixels churning for nothing. Measured on the ingest bench
+ * (2 cores): 64 → 72 images/s with it off, the bare thumbnail unchanged.
+ */
+sharp.cache(false);
+
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 export const IMAGE_MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const satisfies Record<ImageFormat, string>;
