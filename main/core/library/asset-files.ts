@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { prepareAtomicWrite, writeFileAtomicAsync } from '../fs/atomic-write';
 import { formatInfotext } from './a1111-infotext';
@@ -70,6 +70,9 @@ export const DEFAULT_TEMP_MIN_AGE_MS = 60_000;
 const PARAMETERS_KEYWORD = 'parameters';
 
 export class AssetFiles {
+  /** Shard folders known to exist: each is made once, not checked with a mkdir for every file written. */
+  private readonly folders = new Set<string>();
+
   constructor(
     private readonly paths: LibraryPaths,
     private readonly now: () => number = Date.now,
@@ -99,7 +102,7 @@ export class AssetFiles {
 
     // An unreadable sidecar is rewritten below; new content (the usual case) has none to read.
     const existingRead = existsSync(files.sidecar) ? readSidecarFile(files.sidecar).catch(() => null) : Promise.resolve(null);
-    const imageWrite = writeIfAbsent(files.image, finalParts);
+    const imageWrite = this.writeIfAbsent(files.image, finalParts);
     let analysis: ImageAnalysis;
     try {
       analysis = await analyzing;
@@ -124,12 +127,11 @@ export class AssetFiles {
     };
     // Image, thumbnail and the sidecar's bytes are written side by side; the sidecar only takes its name
     // once image and thumbnail are durable, so a sidecar still proves both complete.
-    mkdirSync(dirname(files.sidecar), { recursive: true });
-    const sidecarWrite = prepareAtomicWrite(files.sidecar, serializeSidecar(sidecar));
+    const sidecarWrite = this.inFolder(files.sidecar, () => prepareAtomicWrite(files.sidecar, serializeSidecar(sidecar)));
     sidecarWrite.catch(() => undefined); // awaited on every path below; a failure while the others run must not go unhandled
     let existing: AssetSidecar | null;
     try {
-      [existing] = await Promise.all([existingRead, imageWrite, writeIfAbsent(files.thumbnail, analysis.thumbnail)]);
+      [existing] = await Promise.all([existingRead, imageWrite, this.writeIfAbsent(files.thumbnail, analysis.thumbnail)]);
     } catch (error) {
       await sidecarWrite.then((prepared) => prepared.discard()).catch(() => undefined);
       throw error;
@@ -200,6 +202,33 @@ export class AssetFiles {
     return join(this.paths.root, ...relPath.split('/'));
   }
 
+  /** Writes the file unless it exists; true when this call wrote it. */
+  private async writeIfAbsent(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
+    // Content-addressed: an existing file already holds these exact bytes (atomic writes never leave torn files).
+    if (existsSync(path)) return false;
+    await this.inFolder(path, () => writeFileAtomicAsync(path, bytes));
+    return true;
+  }
+
+  /** Runs `write` once the folder of `path` exists; made again and written again if it went away behind our back. */
+  private async inFolder<T>(path: string, write: () => Promise<T>): Promise<T> {
+    const folder = dirname(path);
+    if (!this.folders.has(folder)) await this.makeFolder(folder);
+    try {
+      return await write();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      this.folders.delete(folder);
+      await this.makeFolder(folder);
+      return write();
+    }
+  }
+
+  private async makeFolder(folder: string): Promise<void> {
+    await mkdir(folder, { recursive: true });
+    this.folders.add(folder);
+  }
+
   private filesFor(sha: string, ext: string): { image: string; thumbnail: string; sidecar: string } {
     const shard = sha.slice(0, 2);
     return {
@@ -235,15 +264,6 @@ export class AssetFiles {
 function assertSha(sha: string): void {
   // Also the path-traversal guard: only 64 hex characters ever become part of a path.
   if (!SHA_PATTERN.test(sha)) throw new Error(`Not a SHA-256 hex digest: ${JSON.stringify(sha.slice(0, 80))}`);
-}
-
-/** Writes the file unless it exists; true when this call wrote it. */
-async function writeIfAbsent(path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
-  // Content-addressed: an existing file already holds these exact bytes (atomic writes never leave torn files).
-  if (existsSync(path)) return false;
-  mkdirSync(dirname(path), { recursive: true });
-  await writeFileAtomicAsync(path, bytes);
-  return true;
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {

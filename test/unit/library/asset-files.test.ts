@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { renderDemoImage } from '../../../main/core/backends/demo';
+import { DIRECT_WRITE_MIN_BYTES } from '../../../main/core/fs/direct-write';
 import { parseInfotext } from '../../../main/core/library/a1111-infotext';
 import { AssetFiles, insertJpegUserComment } from '../../../main/core/library/asset-files';
 import { libraryPaths } from '../../../main/core/library/layout';
@@ -132,6 +133,29 @@ describe('AssetFiles', () => {
     expect(statSync(join(root, first.relPath)).mtimeMs).toBe(mtime);
     expect(existsSync(join(root, first.thumbRelPath))).toBe(true);
     expect(await files.readSidecar(first.sha256)).not.toBeNull();
+  });
+
+  it('stores a large noisy PNG (written past the page cache on Linux) byte for byte under its SHA-256', async () => {
+    const { files, root } = setup();
+    const side = 640;
+    const noise = randomBytes(side * side * 3);
+    const input = await sharp(noise, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+    expect(input.length).toBeGreaterThan(DIRECT_WRITE_MIN_BYTES);
+    const stored = await files.store({ bytes: input, mime: 'image/png' }, provenance);
+    const written = readFileSync(join(root, stored.relPath));
+    expect(written.length).toBe(stored.bytes);
+    expect(createHash('sha256').update(written).digest('hex')).toBe(stored.sha256);
+    expect(await sharp(written).raw().toBuffer()).toEqual(noise);
+  });
+
+  it('makes a shard folder again when it was removed behind its back', async () => {
+    const { files, root } = setup();
+    const first = await files.store({ bytes: await renderDemoImage(demoRequest, 0), mime: 'image/png' }, provenance);
+    await files.removeAssetFiles(first.sha256);
+    for (const rel of [first.relPath, first.thumbRelPath, first.sidecarRelPath]) rmSync(dirname(join(root, rel)), { recursive: true });
+    const again = await files.store({ bytes: await renderDemoImage(demoRequest, 0), mime: 'image/png' }, provenance);
+    expect(again).toEqual(first);
+    for (const rel of [again.relPath, again.thumbRelPath, again.sidecarRelPath]) expect(existsSync(join(root, rel))).toBe(true);
   });
 
   it('rewrites an unreadable sidecar', async () => {
