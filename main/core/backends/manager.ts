@@ -285,7 +285,7 @@ export interface AttemptOutcomeRow {
   latency_ms: number | null;
 }
 
-/** The last window's finished attempts per backend, oldest first (uses the attempts_backend index). */
+/** The last window's finished attempts per backend, oldest first (walks the attempts_timeline index backwards). */
 export function recentAttempts(db: Db, backends: Iterable<string>, since: number): AttemptOutcomeRow[] {
   const select = db.prepare<[string, number, number], AttemptOutcomeRow>(
     `SELECT backend, ended_at, outcome, error_class, error_message, latency_ms FROM attempts

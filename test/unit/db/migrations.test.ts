@@ -26,6 +26,16 @@ describe('migrations', () => {
       .join(' ');
     expect(plan).toContain('jobs_dispatch');
     expect(plan).not.toContain('TEMP B-TREE');
+    // The health window reads a backend's newest attempts from the timeline index (0070 dropped its prefix twin).
+    const healthPlan = db
+      .prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT backend, ended_at FROM attempts WHERE backend = 'demo' AND ended_at >= 0 ORDER BY ended_at DESC LIMIT 50")
+      .all()
+      .map((p) => p.detail)
+      .join(' ');
+    expect(healthPlan).toContain('attempts_timeline');
+    expect(healthPlan).not.toContain('TEMP B-TREE');
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempts'").all().map((r) => r.name);
+    expect(indexes).not.toContain('attempts_backend');
     expect(migrate(db)).toEqual({ from: LATEST_VERSION, to: LATEST_VERSION });
     closeDatabase(db);
   });

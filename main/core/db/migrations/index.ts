@@ -6,6 +6,7 @@ import m0030 from './0030-import';
 import m0040 from './0040-estimates';
 import m0050 from './0050-fts-once';
 import m0060 from './0060-attempts-timeline';
+import m0070 from './0070-drop-attempts-backend';
 
 export interface Migration {
   readonly version: number;
@@ -14,7 +15,7 @@ export interface Migration {
 }
 
 /** Forward-only. Never edit a migration that has shipped: add the next one (steps of 10 leave room). */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
