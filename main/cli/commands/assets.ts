@@ -19,6 +19,8 @@ const PROMPT_COLUMN = 70;
 /** Clusters and members printed by `assets duplicates` (all of them with --json). */
 const PRINTED_CLUSTERS = 50;
 const PRINTED_MEMBERS = 10;
+/** Characters of an embedded metadata text `assets get` shows on its line. */
+const EMBEDDED_PREVIEW_CHARS = 100;
 
 export function registerAssets(program: Command, exit: ExitHolder): void {
   const assets = program.command('assets').description('search, inspect and measure the image library');
@@ -76,6 +78,9 @@ export function registerAssets(program: Command, exit: ExitHolder): void {
             `  notes:     ${asset.notes ?? '—'}`,
             `  file:      ${asset.rel_path}`,
             `  sha256:    ${asset.sha256}  phash: ${asset.phash ?? '—'}`,
+            ...(asset.generator ? [`  generator: ${asset.generator}`] : []),
+            ...asset.embedded.map((text) => `  embedded:  ${text.source} (${text.chars} chars)  ${previewLine(text.text)}`),
+            ...(asset.embedded.length > 0 ? ['  (--json prints the embedded texts whole)'] : []),
           ].join('\n'),
         );
       });
@@ -113,6 +118,12 @@ export function registerAssets(program: Command, exit: ExitHolder): void {
     });
 
   registerMaintenance(program, exit);
+}
+
+/** The start of an embedded text on one line: a workflow is megabytes of JSON, a terminal line is not. */
+function previewLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > EMBEDDED_PREVIEW_CHARS ? `${flat.slice(0, EMBEDDED_PREVIEW_CHARS)}…` : flat;
 }
 
 /** `library cleanup|thumbnails|rebuild`, next to `library check` (registered by commands/library.ts). */

@@ -42,6 +42,17 @@ describe('apex-director import', () => {
     expect(existsSync(join(library, 'assets', 'images'))).toBe(true);
   });
 
+  it('assets get names the tool an imported image came from and each text it carried', () => {
+    const library = join(tempDir(), 'library');
+    expect(runCli(['import', join(FIXTURES_DIR, 'comfyui.png'), '--library', library, '--json']).code).toBe(0);
+    const human = runCli(['assets', 'get', '1', '--library', library]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^ {2}generator: comfyui$/m);
+    expect(human.stdout).toMatch(/^ {2}embedded: {2}png:prompt \(\d+ chars\) {2}\{.{0,100}…$/m);
+    expect(human.stdout).toMatch(/^ {2}embedded: {2}png:workflow \(\d+ chars\)/m);
+    expect(human.stdout).toContain('(--json prints the embedded texts whole)');
+  });
+
   it('exits 2 on usage errors', () => {
     expect(runCli(['import', '--library', join(tempDir(), 'library')]).code).toBe(2);
   });
