@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { providerFetch } from './provider-fetch';
 import { BackendError, type ErrorClass } from './types';
 
 /**
@@ -21,7 +22,7 @@ export interface ProviderCall {
   signal: AbortSignal;
 }
 
-/** `fetch`, injectable so a test can count calls; always Node's global fetch in the app. */
+/** `fetch`, injectable so a test can count calls; `providerFetch` (provider-fetch.ts) in the app. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
@@ -29,7 +30,7 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
  * `timeout`, an abort by the caller is rethrown as an AbortError (the orchestrator knows why it aborted),
  * everything else on the network is `transient` with a sentence that says what happened.
  */
-export async function sendRequest(url: string, init: RequestInit, call: ProviderCall, fetchImpl: FetchLike = fetch): Promise<Response> {
+export async function sendRequest(url: string, init: RequestInit, call: ProviderCall, fetchImpl: FetchLike = providerFetch): Promise<Response> {
   throwIfAborted(call);
   try {
     return await fetchImpl(url, { ...init, signal: call.signal });

@@ -5,6 +5,7 @@ import { headerSafeKey, parseProviderJson, readText, sendRequest, type FetchLike
 import { googleAuthTokenProvider, readServiceAccount, type AccessTokenProvider } from './imagen-auth';
 import { decodeBase64Image } from './image-bytes';
 import { BackendError, type BackendCapabilities, type BackendInterface, type CallOptions, type GenerationRequest, type GenerationResult } from './types';
+import { providerFetch } from './provider-fetch';
 
 /**
  * Imagen through `:predict` (research/backends.md §2): `{instances:[{prompt}], parameters:{sampleCount,
@@ -89,7 +90,7 @@ interface Route {
 }
 
 export function createImagenClient(options: ImagenOptions): BackendInterface {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? providerFetch;
   let tokens: AccessTokenProvider | null = options.tokenProvider ?? null;
   const tokenProvider = (): AccessTokenProvider => (tokens ??= googleAuthTokenProvider());
 

@@ -4,6 +4,7 @@ import { clip, headerSafeKey, httpFailure, parseProviderJson, readText, sendRequ
 import { decodeBase64Image } from './image-bytes';
 import { minimaxCodeError } from './minimax-errors';
 import { BackendError, type BackendCapabilities, type BackendInterface, type CallOptions, type GenerationRequest, type GenerationResult } from './types';
+import { providerFetch } from './provider-fetch';
 
 /**
  * MiniMax `image-01` (research/backends.md §3): `POST {base_url}/v1/image_generation`, Bearer key,
@@ -66,7 +67,7 @@ export interface MinimaxRequestBody {
 }
 
 export function createMinimaxClient(options: MinimaxOptions): BackendInterface {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? providerFetch;
   return {
     id: 'minimax',
     paid: true,

@@ -5,6 +5,7 @@ import { headerSafeKey, parseProviderJson, readText, sendRequest, type FetchLike
 import { decodeBase64Image } from './image-bytes';
 import { settleParallel } from './parallel';
 import { BackendError, type BackendCapabilities, type BackendInterface, type CallOptions, type GeneratedImage, type GenerationRequest, type GenerationResult } from './types';
+import { providerFetch } from './provider-fetch';
 
 /**
  * "Nano Banana": Gemini's native image models through `POST {base_url}/v1beta/models/{model}:generateContent`
@@ -80,7 +81,7 @@ export interface ImageConfig {
 }
 
 export function createNanoBananaClient(options: NanoBananaOptions): BackendInterface {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? providerFetch;
   return {
     id: 'nano_banana',
     paid: true,

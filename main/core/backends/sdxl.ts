@@ -2,6 +2,7 @@ import type { FetchLike } from './http-errors';
 import { a1111Generate, a1111Health } from './sdxl-a1111';
 import { comfyGenerate, comfyHealth, COMFY_POLL_INTERVAL_MS } from './sdxl-comfyui';
 import { BackendError, type BackendCapabilities, type BackendInterface, type CallOptions, type GenerationRequest, type GenerationResult } from './types';
+import { providerFetch } from './provider-fetch';
 
 /**
  * `sdxl`: SDXL on the artist's own machine, through AUTOMATIC1111/Forge (`/sdapi/v1/txt2img`) or ComfyUI
@@ -76,7 +77,7 @@ export interface SdxlOptions {
 }
 
 export function createSdxlClient(options: SdxlOptions): BackendInterface {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? providerFetch;
   const pollMs = options.comfyPollIntervalMs ?? COMFY_POLL_INTERVAL_MS;
   return {
     id: 'sdxl',
