@@ -19,19 +19,17 @@ describe('migrations', () => {
     expect(columns('attempts')).toEqual(expect.arrayContaining(['outcome', 'error_class', 'http_status', 'retry_after_ms', 'possibly_billed', 'request_fingerprint']));
     expect(columns('assets')).toEqual(expect.arrayContaining(['sha256', 'phash', 'job_id', 'attempt_id', 'backend', 'model', 'prompt', 'negative_prompt', 'seed', 'params_json', 'cost_usd', 'generation_ms']));
     // The dispatch query walks its partial index in order, with no sort step (INDEXED BY fails if it cannot).
-    const plan = db
-      .prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT id FROM jobs INDEXED BY jobs_dispatch WHERE status = 'queued' AND not_before <= 0 ORDER BY priority DESC, id LIMIT 10")
-      .all()
-      .map((p) => p.detail)
-      .join(' ');
+    const planOf = (sql: string): string =>
+      db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((p) => p.detail)
+        .join(' ');
+    const plan = planOf("SELECT id FROM jobs INDEXED BY jobs_dispatch WHERE status = 'queued' AND not_before <= 0 ORDER BY priority DESC, id LIMIT 10");
     expect(plan).toContain('jobs_dispatch');
     expect(plan).not.toContain('TEMP B-TREE');
     // The health window reads a backend's newest attempts from the timeline index (0070 dropped its prefix twin).
-    const healthPlan = db
-      .prepare<[], { detail: string }>("EXPLAIN QUERY PLAN SELECT backend, ended_at FROM attempts WHERE backend = 'demo' AND ended_at >= 0 ORDER BY ended_at DESC LIMIT 50")
-      .all()
-      .map((p) => p.detail)
-      .join(' ');
+    const healthPlan = planOf("SELECT backend, ended_at FROM attempts WHERE backend = 'demo' AND ended_at >= 0 ORDER BY ended_at DESC LIMIT 50");
     expect(healthPlan).toContain('attempts_timeline');
     expect(healthPlan).not.toContain('TEMP B-TREE');
     const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempts'").all().map((r) => r.name);
