@@ -365,6 +365,10 @@ export class Orchestrator {
     const latency = this.clock() - started;
     this.reportCall(backend.id, flight, started, null);
     this.endCall(flight);
+    // The freed slot's dispatch pass (queued by endCall) runs before this job's images are stored: the
+    // synchronous start of storing (hashing, embedding, starting the decode) would otherwise delay the
+    // next call by about half a millisecond, every call (saturation bench: 75.8 → 76.2 jobs/s over 5 runs).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (flight.abortReason !== null) {
       // Canceled or stopping while the answer was on its way: keep nothing half-done, but keep the images
       // of a paid call (they were billed) by storing them below only when the job is still running.
