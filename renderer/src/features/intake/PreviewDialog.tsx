@@ -1,13 +1,13 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { BACKEND_IDS } from '../../../../shared/domain/config';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { BACKEND_LABELS, percent, plural, usd } from '../../lib/format';
 import type { BatchIntake, IntakeStore } from './intake.store';
-import { isBackendId, PRIORITY_LABELS, SIZE_PRESETS, type DefaultsForm } from './defaults-form';
+import { isBackendId, PRIORITY_LABELS, type DefaultsForm } from './defaults-form';
+import { BackendOptions, PriorityOptions, SizeOptions } from './DefaultsOptions';
 import {
   budgetStateLine,
   costBasis,
@@ -347,33 +347,19 @@ function DefaultsFields({ defaults, onChange }: { defaults: DefaultsForm; onChan
           value={defaults.backend}
           onChange={(e) => onChange({ backend: isBackendId(e.target.value) ? e.target.value : '' })}
         >
-          <option value="">Auto (cascade)</option>
-          {BACKEND_IDS.map((backend) => (
-            <option key={backend} value={backend}>
-              {BACKEND_LABELS[backend]}
-            </option>
-          ))}
+          <BackendOptions />
         </select>
       </label>
       <label className="intake-field" htmlFor={`${id}-priority`}>
         <span>Priority</span>
         <select id={`${id}-priority`} className="intake-input" value={defaults.priority} onChange={(e) => onChange({ priority: e.target.value as DefaultsForm['priority'] })}>
-          {(Object.keys(PRIORITY_LABELS) as DefaultsForm['priority'][]).map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
-            </option>
-          ))}
+          <PriorityOptions values={Object.keys(PRIORITY_LABELS) as DefaultsForm['priority'][]} />
         </select>
       </label>
       <label className="intake-field" htmlFor={`${id}-size`}>
         <span>Size</span>
         <select id={`${id}-size`} className="intake-input" value={defaults.size} onChange={(e) => onChange({ size: e.target.value })}>
-          <option value="">As in the file (else the backend&apos;s default)</option>
-          {SIZE_PRESETS.map((preset) => (
-            <option key={preset.id} value={preset.id}>
-              {preset.label}
-            </option>
-          ))}
+          <SizeOptions unsetLabel="As in the file (else the backend's default)" />
         </select>
       </label>
     </fieldset>

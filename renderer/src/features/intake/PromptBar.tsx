@@ -1,5 +1,4 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { BACKEND_IDS } from '../../../../shared/domain/config';
 import type { JobEstimate } from '../../../../shared/domain/estimate';
 import { LIMITS, MAX_SEED } from '../../../../shared/domain/jobs';
 import { useApi } from '../../api/api-context';
@@ -7,12 +6,14 @@ import { Button } from '../../components/Button';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FolderIcon } from '../../components/icons';
 import { toErrorInfo, type ErrorInfo } from '../../lib/error-info';
-import { BACKEND_LABELS } from '../../lib/format';
-import { isBackendId, PRIORITY_LABELS, SIZE_PRESETS } from './defaults-form';
+import { isBackendId } from './defaults-form';
+import { BackendOptions, PriorityOptions, SizeOptions } from './DefaultsOptions';
 import { EMPTY_PROMPT_FORM, estimateText, promptJob, type PromptForm } from './prompt-job';
 
 /** The live estimate waits for typing to pause. */
 const ESTIMATE_AFTER_MS = 500;
+/** One job's own priority: always set (no "as in the file"). */
+const JOB_PRIORITIES = ['1', '2', '3', '4', '5'] as const;
 /** How long the "Queued job #N" line stays. */
 const CONFIRMATION_MS = 8_000;
 
@@ -152,12 +153,7 @@ export function PromptBar({ onOpenFiles, onShowQueue, notice }: PromptBarProps) 
         <label className="intake-field">
           <span>Size</span>
           <select className="intake-input" value={form.size} onChange={(e) => update({ size: e.target.value })}>
-            <option value="">Backend default</option>
-            {SIZE_PRESETS.map((preset) => (
-              <option key={preset.id} value={preset.id}>
-                {preset.label}
-              </option>
-            ))}
+            <SizeOptions unsetLabel="Backend default" />
           </select>
         </label>
         <label className="intake-field is-narrow">
@@ -180,22 +176,13 @@ export function PromptBar({ onOpenFiles, onShowQueue, notice }: PromptBarProps) 
         <label className="intake-field">
           <span>Backend</span>
           <select className="intake-input" value={form.backend} onChange={(e) => update({ backend: isBackendId(e.target.value) ? e.target.value : '' })}>
-            <option value="">Auto (cascade)</option>
-            {BACKEND_IDS.map((backend) => (
-              <option key={backend} value={backend}>
-                {BACKEND_LABELS[backend]}
-              </option>
-            ))}
+            <BackendOptions />
           </select>
         </label>
         <label className="intake-field">
           <span>Priority</span>
           <select className="intake-input" value={form.priority} onChange={(e) => update({ priority: e.target.value as PromptForm['priority'] })}>
-            {(['1', '2', '3', '4', '5'] as const).map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
+            <PriorityOptions values={JOB_PRIORITIES} />
           </select>
         </label>
       </div>
